@@ -1,0 +1,187 @@
+"""Names of set metrics and how they are averaged.
+
+A metric is described by a :class:`SetMetric`: the Tversky weights
+``(alpha, beta)`` and an averaging mode. Names such as ``"f1_micro"`` or
+``"jaccard_samples"`` are parsed into one. The same object drives the numpy
+metrics, the threshold optimizers' objective and the torch losses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ._set_metrics import jdt_counts, tversky_from_counts
+
+AVERAGES = ("micro", "macro", "samples", "weighted")
+
+_NAME_RE = re.compile(r"^(?P<kind>f1|f(?P<beta>\d+(\.\d+)?)|jaccard)_(?P<average>[a-z]+)$")
+
+
+@dataclass(frozen=True)
+class SetMetric:
+    """A set metric of the Tversky family and its averaging.
+
+    Every metric skthresh optimises or reports is a Tversky index
+    ``TP / (TP + alpha FP + beta FN)`` of soft confusion counts, averaged in one
+    of four ways. Build one with :meth:`fbeta`, :meth:`jaccard` or
+    :meth:`tversky`, or from a name with :func:`get_set_metric`.
+
+    Parameters
+    ----------
+    alpha : float
+        Weight of false positives, >= 0.
+    beta : float
+        Weight of false negatives, >= 0; ``alpha + beta > 0``.
+    average : {"micro", "macro", "samples", "weighted"}
+        ``"micro"`` pools the counts of all labels and rows; ``"macro"`` is the
+        mean of per-label scores; ``"weighted"`` weights them by each label's
+        support (sum of targets); ``"samples"`` is the mean of per-row scores.
+    name : str, default=""
+        A readable name, e.g. ``"f1_micro"``; used in messages and reports.
+
+    Examples
+    --------
+    >>> from skthresh import SetMetric
+    >>> SetMetric.fbeta(2.0, average="macro")
+    SetMetric(alpha=0.2, beta=0.8, average='macro', name='f2_macro')
+    """
+
+    alpha: float
+    beta: float
+    average: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.average not in AVERAGES:
+            raise ValueError(
+                f"average must be one of {AVERAGES}, got {self.average!r}."
+            )
+        for field in ("alpha", "beta"):
+            value = getattr(self, field)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"{field} must be a finite number >= 0, got {value!r}.")
+        if self.alpha + self.beta <= 0:
+            raise ValueError("alpha + beta must be > 0.")
+
+    @classmethod
+    def fbeta(cls, beta: float = 1.0, *, average: str = "micro") -> "SetMetric":
+        """F-beta as a Tversky index: ``alpha = 1/(1+b^2)``, ``beta = b^2/(1+b^2)``."""
+        if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta > 0):
+            raise ValueError(f"beta must be a finite number > 0, got {beta!r}.")
+        b2 = float(beta) ** 2
+        label = "f1" if beta == 1 else f"f{beta:g}"
+        return cls(1.0 / (1.0 + b2), b2 / (1.0 + b2), average, f"{label}_{average}")
+
+    @classmethod
+    def jaccard(cls, *, average: str = "micro") -> "SetMetric":
+        """Jaccard index (intersection over union): ``alpha = beta = 1``."""
+        return cls(1.0, 1.0, average, f"jaccard_{average}")
+
+    @classmethod
+    def tversky(cls, alpha: float, beta: float, *, average: str = "micro") -> "SetMetric":
+        """Tversky index with false-positive weight ``alpha``, false-negative weight ``beta``."""
+        return cls(float(alpha), float(beta), average, f"tversky_{average}(alpha={alpha:g},beta={beta:g})")
+
+    @property
+    def decomposable(self) -> bool:
+        """True when the score depends on the data only through per-label counts."""
+        return self.average != "samples"
+
+    def from_counts(self, tp, fp, fn, support=None, *, xp, zero_division=0.0, sample_weight=None):
+        """Average the index of given counts.
+
+        Parameters
+        ----------
+        tp, fp, fn : arrays or tensors
+            Counts. Per label (last axis) for ``"micro"``, ``"macro"`` and
+            ``"weighted"``; per row for ``"samples"``. Leading axes are batch
+            axes (several candidate thresholds at once).
+        support : array or tensor or None
+            Per-label weights for ``"weighted"`` (defaults to ``tp + fn``).
+        xp : module
+            ``numpy`` or ``torch``.
+        zero_division : float, default=0.0
+            Score of a label (or row) with no predicted and no true positive.
+        sample_weight : array or tensor or None
+            Row weights for ``"samples"``; ignored otherwise (already in the
+            counts).
+
+        Returns
+        -------
+        score : array or tensor
+            Averaged over the last axis.
+        """
+        if self.average == "micro":
+            return tversky_from_counts(
+                tp.sum(axis=-1), fp.sum(axis=-1), fn.sum(axis=-1),
+                self.alpha, self.beta, xp=xp, zero_division=zero_division,
+            )
+        per_item = tversky_from_counts(
+            tp, fp, fn, self.alpha, self.beta, xp=xp, zero_division=zero_division
+        )
+        if self.average == "macro":
+            return per_item.mean(axis=-1)
+        if self.average == "weighted":
+            weights = tp + fn if support is None else support
+            total = weights.sum(axis=-1)
+            safe = xp.where(total > 0, total, total * 0 + 1)
+            return xp.where(total > 0, (per_item * weights).sum(axis=-1) / safe, total * 0)
+        # samples
+        if sample_weight is None:
+            return per_item.mean(axis=-1)
+        return (per_item * sample_weight).sum(axis=-1) / sample_weight.sum()
+
+    def score(self, y_true, y_pred, sample_weight=None, *, xp, zero_division=0.0):
+        """The metric of predictions ``y_pred`` against targets ``y_true``.
+
+        Both are 2-D (n_samples, n_labels) arrays or tensors in [0, 1];
+        ``sample_weight`` is 1-D or None.
+        """
+        sw = None if sample_weight is None else sample_weight[:, None]
+        axis = 1 if self.average == "samples" else 0
+        tp, fp, fn = jdt_counts(y_true, y_pred, sw, axis=axis)
+        return self.from_counts(
+            tp, fp, fn, xp=xp, zero_division=zero_division, sample_weight=sample_weight
+        )
+
+
+def get_set_metric(scoring: Any) -> SetMetric:
+    """Resolve ``scoring`` (a name or a :class:`SetMetric`) to a :class:`SetMetric`.
+
+    Names are ``"<metric>_<average>"`` with metric ``f1``, ``f<beta>`` (e.g.
+    ``f2``, ``f0.5``) or ``jaccard`` and average ``micro``, ``macro``,
+    ``samples`` or ``weighted``. Tversky objectives are given as
+    ``SetMetric.tversky(alpha, beta, average=...)``.
+
+    Parameters
+    ----------
+    scoring : str or SetMetric
+        What to optimise.
+
+    Returns
+    -------
+    SetMetric
+    """
+    if isinstance(scoring, SetMetric):
+        return scoring
+    if not isinstance(scoring, str):
+        raise TypeError(
+            f"scoring must be a metric name such as 'f1_micro' or a SetMetric, got {scoring!r}."
+        )
+    match = _NAME_RE.match(scoring)
+    if match is None or match.group("average") not in AVERAGES:
+        raise ValueError(
+            f"Unknown scoring {scoring!r}. Use '<metric>_<average>' with metric in "
+            "'f1', 'f<beta>' (e.g. 'f2', 'f0.5'), 'jaccard' and average in "
+            f"{AVERAGES}, e.g. 'f1_micro', or a SetMetric for Tversky."
+        )
+    average = match.group("average")
+    kind = match.group("kind")
+    if kind == "jaccard":
+        return SetMetric.jaccard(average=average)
+    if kind == "f1":
+        return SetMetric.fbeta(1.0, average=average)
+    return SetMetric.fbeta(float(match.group("beta")), average=average)
