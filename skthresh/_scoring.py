@@ -67,7 +67,7 @@ class SetMetric:
             raise ValueError("alpha + beta must be > 0.")
 
     @classmethod
-    def fbeta(cls, beta: float = 1.0, *, average: str = "micro") -> "SetMetric":
+    def fbeta(cls, beta: float = 1.0, *, average: str = "micro") -> SetMetric:
         """F-beta as a Tversky index: ``alpha = 1/(1+b^2)``, ``beta = b^2/(1+b^2)``."""
         if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta > 0):
             raise ValueError(f"beta must be a finite number > 0, got {beta!r}.")
@@ -76,14 +76,15 @@ class SetMetric:
         return cls(1.0 / (1.0 + b2), b2 / (1.0 + b2), average, f"{label}_{average}")
 
     @classmethod
-    def jaccard(cls, *, average: str = "micro") -> "SetMetric":
+    def jaccard(cls, *, average: str = "micro") -> SetMetric:
         """Jaccard index (intersection over union): ``alpha = beta = 1``."""
         return cls(1.0, 1.0, average, f"jaccard_{average}")
 
     @classmethod
-    def tversky(cls, alpha: float, beta: float, *, average: str = "micro") -> "SetMetric":
+    def tversky(cls, alpha: float, beta: float, *, average: str = "micro") -> SetMetric:
         """Tversky index with false-positive weight ``alpha``, false-negative weight ``beta``."""
-        return cls(float(alpha), float(beta), average, f"tversky_{average}(alpha={alpha:g},beta={beta:g})")
+        name = f"tversky_{average}(alpha={alpha:g},beta={beta:g})"
+        return cls(float(alpha), float(beta), average, name)
 
     @property
     def decomposable(self) -> bool:
@@ -132,7 +133,7 @@ class SetMetric:
         # samples
         if sample_weight is None:
             return per_item.mean(axis=-1)
-        return (per_item * sample_weight).sum(axis=-1) / sample_weight.sum()
+        return (per_item * sample_weight).sum(axis=-1) / sample_weight.sum(axis=-1)
 
     def score(self, y_true, y_pred, sample_weight=None, *, xp, zero_division=0.0):
         """The metric of predictions ``y_pred`` against targets ``y_true``.

@@ -1,0 +1,559 @@
+"""ThresholdOptimizedClassifier: a meta-estimator that learns per-label thresholds."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.model_selection import KFold, ShuffleSplit, StratifiedShuffleSplit, check_cv
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import indexable
+from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import (
+    _check_method_params,
+    _num_samples,
+    check_is_fitted,
+    has_fit_parameter,
+)
+
+from ._optimizers import (
+    BaseThresholdOptimizer,
+    CoordinateThresholdOptimizer,
+    FixedThresholdOptimizer,
+    SGLThresholdOptimizer,
+)
+from ._response import resolve_response_method, scores_matrix
+from ._scoring import get_set_metric
+from ._validation import check_targets
+
+OPTIMIZERS = {
+    "sgl": SGLThresholdOptimizer,
+    "coordinate": CoordinateThresholdOptimizer,
+    "fixed": FixedThresholdOptimizer,
+}
+
+
+def _estimator_has(attr):
+    def check(self):
+        if hasattr(self, "estimator_"):
+            return hasattr(self.estimator_, attr)
+        return hasattr(self.estimator, attr)
+
+    return check
+
+
+def _fit_fold(estimator, X, Y, train, test, fit_params, method, n_labels):
+    est = clone(estimator)
+    X_train = _safe_rows(X, train)
+    est.fit(X_train, _safe_rows(Y, train), **_check_method_params(X, fit_params, train))
+    return scores_matrix(est, _safe_rows(X, test), method, n_labels), est
+
+
+def _safe_rows(X, idx):
+    from sklearn.utils import _safe_indexing
+
+    return _safe_indexing(X, idx)
+
+
+class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Classifier that learns one decision threshold per label.
+
+    Wraps any scikit-learn classifier with ``predict_proba`` or
+    ``decision_function``, fits it, and learns the per-label thresholds that
+    maximise ``scoring`` on **out-of-fold** scores of the training data (never
+    on scores of rows the estimator was fitted on). ``predict`` then returns
+    ``scores >= thresholds_`` for each label.
+
+    For multi-label targets (an indicator matrix) it learns one threshold per
+    label; for binary targets, one threshold, and ``predict`` returns the
+    original class labels, as :class:`~sklearn.model_selection.TunedThresholdClassifierCV`.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A classifier with ``fit`` and ``predict_proba`` or ``decision_function``.
+        Its own ``predict`` is never used.
+    scoring : str or SetMetric, default="f1_micro"
+        The metric the thresholds maximise, and the one :meth:`score` reports.
+        Any name accepted by :func:`skthresh.get_set_metric` (``"f1_micro"``,
+        ``"f1_macro"``, ``"jaccard_samples"``, ``"f2_micro"``...) or a
+        :class:`SetMetric` (Tversky). It always governs: an optimizer instance
+        gets this ``scoring`` on its internal copy, and an instance whose own
+        ``scoring`` was set to something else raises a ``ValueError`` rather
+        than being silently overridden.
+    optimizer : {"sgl", "coordinate", "fixed"} or optimizer instance, default="sgl"
+        How thresholds are learned: :class:`SGLThresholdOptimizer`,
+        :class:`CoordinateThresholdOptimizer`, :class:`FixedThresholdOptimizer`,
+        or an instance of one of them (its hyperparameters are then tunable as
+        ``optimizer__<name>``).
+    cv : int, float, "prefit", cross-validation generator or iterable, default=5
+        How out-of-fold scores are produced:
+
+        * int: number of folds (``StratifiedKFold`` for binary targets,
+          ``KFold`` for multi-label ones; pass iterstrat's
+          ``MultilabelStratifiedKFold`` for stratified multi-label folds);
+        * float in (0, 1): one shuffled split holding out that fraction;
+        * a splitter or an iterable of (train, test) index arrays;
+        * ``"prefit"``: ``estimator`` is already fitted and the thresholds are
+          learned on the data passed to :meth:`fit`.
+
+        The splits are drawn once and reused, so the thresholds and a
+        ``refit=False`` estimator always come from the same split.
+
+        .. warning::
+            With ``cv="prefit"``, pass data the estimator was *not* trained on:
+            thresholds tuned on training scores overfit.
+    refit : bool, default=True
+        Refit the estimator on all the data after learning the thresholds.
+        ``False`` keeps the estimator fitted on the training part of a single
+        split (``cv`` a float or one split) and needs such a ``cv``, or
+        ``cv="prefit"``.
+    response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
+        Scores used: ``"auto"`` tries ``predict_proba`` then ``decision_function``.
+    n_jobs : int, default=None
+        Folds fitted in parallel through joblib.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffled split of a float ``cv`` and a string ``optimizer``.
+    store_cv_results : bool, default=False
+        Also learn thresholds on each fold's out-of-fold scores alone and keep
+        them in ``cv_results_`` (costs one optimizer fit per fold).
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted inner estimator used by :meth:`predict`.
+    optimizer_ : threshold optimizer
+        The fitted optimizer.
+    thresholds_ : ndarray of shape (n_labels,)
+        One threshold per label (one value for binary targets), on the scale
+        of the inner estimator's scores. A label is predicted when
+        ``score >= threshold``.
+    best_score_ : float
+        The metric of ``thresholds_`` on the out-of-fold scores.
+    classes_ : ndarray
+        The two class labels for binary targets, ``np.arange(n_labels)`` for
+        multi-label targets.
+    label_names_ : ndarray of shape (n_labels,)
+        Column names of a pandas DataFrame target (``classes_`` otherwise).
+    thresholds_by_label_ : dict
+        ``{label name: threshold}``, in label order.
+    n_features_in_ : int
+        Number of features seen by the inner estimator.
+    feature_names_in_ : ndarray of str
+        Feature names, when the inner estimator records them.
+    cv_results_ : dict
+        With ``store_cv_results=True``: ``"thresholds"`` (n_folds, n_labels),
+        ``"thresholds_std"`` (n_labels,), ``"scores"`` (n_folds,), the metric
+        of each fold's own thresholds on that fold.
+
+    See Also
+    --------
+    sklearn.model_selection.TunedThresholdClassifierCV : binary-only equivalent.
+    SGLThresholdOptimizer : thresholds from a precomputed score matrix.
+
+    Notes
+    -----
+    Soft targets (floats in [0, 1], e.g. annotator agreement) are accepted:
+    the thresholds are learned against the soft targets, and the inner
+    estimator is fitted on the targets binarised at 0.5 (most estimators only
+    accept hard labels).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_multilabel_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.multiclass import OneVsRestClassifier
+    >>> from skthresh import ThresholdOptimizedClassifier
+    >>> X, Y = make_multilabel_classification(n_samples=300, n_classes=5, random_state=0)
+    >>> clf = ThresholdOptimizedClassifier(
+    ...     OneVsRestClassifier(LogisticRegression()), optimizer="coordinate", cv=3
+    ... ).fit(X, Y)
+    >>> clf.thresholds_.shape
+    (5,)
+    >>> clf.predict(X[:2]).shape
+    (2, 5)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [
+            HasMethods(["fit", "predict_proba"]),
+            HasMethods(["fit", "decision_function"]),
+        ],
+        "scoring": "no_validation",  # checked by get_set_metric
+        "optimizer": [StrOptions(set(OPTIMIZERS)), BaseThresholdOptimizer],
+        "cv": ["cv_object", StrOptions({"prefit"}), Interval(RealNotInt, 0.0, 1.0,
+                                                              closed="neither")],
+        "refit": ["boolean"],
+        "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "store_cv_results": ["boolean"],
+    }
+
+    def __init__(self, estimator, *, scoring="f1_micro", optimizer="sgl", cv=5, refit=True,
+                 response_method="auto", n_jobs=None, random_state=None,
+                 store_cv_results=False):
+        self.estimator = estimator
+        self.scoring = scoring
+        self.optimizer = optimizer
+        self.cv = cv
+        self.refit = refit
+        self.response_method = response_method
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.store_cv_results = store_cv_results
+
+    # ------------------------------------------------------------------ fit
+    def _make_optimizer(self):
+        metric = get_set_metric(self.scoring)
+        if isinstance(self.optimizer, str):
+            opt = OPTIMIZERS[self.optimizer]()
+            if "random_state" in opt.get_params():
+                opt.set_params(random_state=self.random_state)
+        else:
+            opt = clone(self.optimizer)
+            own = opt.get_params()["scoring"]
+            default = type(opt)().get_params()["scoring"]
+            if own != default and get_set_metric(own) != metric:
+                raise ValueError(
+                    f"The optimizer's scoring ({own!r}) differs from the classifier's scoring "
+                    f"({self.scoring!r}). Set the objective once, on the classifier: "
+                    f"ThresholdOptimizedClassifier(..., scoring={own!r})."
+                )
+        return opt.set_params(scoring=self.scoring)
+
+    def _encode_targets(self, y):
+        """Return (targets as (n, L) floats, y to fit the inner estimator on)."""
+        self.label_names_ = None
+        if hasattr(y, "columns") and getattr(y, "ndim", 1) == 2:
+            self.label_names_ = np.asarray(y.columns, dtype=object)
+        target_type = type_of_target(y, input_name="y")
+        if target_type == "binary":
+            y = np.asarray(y) if not sp.issparse(y) else y.toarray()
+            if y.ndim == 2:
+                y = y.ravel()
+            encoder = LabelEncoder().fit(y)
+            if len(encoder.classes_) != 2:
+                raise ValueError(
+                    f"Binary targets need two classes, got {len(encoder.classes_)}: "
+                    "thresholds cannot be learned when one class is absent."
+                )
+            self._binary = True
+            self._classes = encoder.classes_
+            return encoder.transform(y).astype(np.float64)[:, None], y
+        if target_type in ("multilabel-indicator", "continuous-multioutput",
+                           "continuous", "multiclass-multioutput"):
+            dense = y.toarray() if sp.issparse(y) else np.asarray(y, dtype=np.float64)
+            if dense.ndim == 1:
+                dense = dense[:, None]
+            targets = check_targets(dense, dense.shape, name="y")
+            self._binary = False
+            self._classes = np.arange(targets.shape[1])
+            hard = targets if np.isin(targets, (0.0, 1.0)).all() \
+                else (targets >= 0.5).astype(np.int64)
+            if sp.issparse(y) and hard is targets:
+                return targets, y
+            return targets, hard.astype(np.int64)
+        if target_type == "multiclass":
+            raise ValueError(
+                "ThresholdOptimizedClassifier learns decision thresholds for binary and "
+                "multi-label targets; got a multiclass target. For one label per row the "
+                "arg-max of predict_proba already maximises accuracy; to threshold each "
+                "class on its own, binarise y with sklearn.preprocessing.LabelBinarizer and "
+                "pass the indicator matrix."
+            )
+        raise ValueError(
+            f"Targets of type {target_type!r} are not supported: pass a binary vector or a "
+            "multi-label indicator matrix (0/1, or soft targets in [0, 1])."
+        )
+
+    def _splits(self, X, y_fit):
+        if isinstance(self.cv, Real) and not isinstance(self.cv, Integral) \
+                and 0 < self.cv < 1:
+            splitter_cls = StratifiedShuffleSplit if self._binary else ShuffleSplit
+            splitter = splitter_cls(n_splits=1, test_size=self.cv,
+                                    random_state=self.random_state)
+        elif isinstance(self.cv, Integral) and not self._binary:
+            splitter = KFold(self.cv)
+        else:
+            splitter = check_cv(self.cv, y_fit, classifier=self._binary)
+        return splitter
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Fit the estimator and learn the thresholds on out-of-fold scores.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+            Input passed unchanged to the inner estimator.
+        y : array-like, DataFrame or sparse matrix of shape (n_samples, n_labels) or (n_samples,)
+            Multi-label indicator matrix (hard or soft targets) or binary vector.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights the threshold objective (weighted confusion counts). It is
+            also passed to the inner estimator's ``fit`` when that accepts it
+            (or, with metadata routing enabled, when the estimator requests it).
+        **fit_params : dict
+            Further parameters for the inner estimator's ``fit`` (routed as
+            scikit-learn's metadata routing does when it is enabled).
+
+        Returns
+        -------
+        self : object
+            Fitted classifier.
+        """
+        targets, y_fit = self._encode_targets(y)
+        X, y_fit = indexable(X, y_fit)
+        n_labels = targets.shape[1]
+        method = resolve_response_method(self.estimator, self.response_method)
+        self._response = method
+        optimizer = self._make_optimizer()
+
+        if sample_weight is not None:
+            fit_params = {**fit_params, "sample_weight": sample_weight}
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            est_params, split_params = routed.estimator.fit, routed.splitter.split
+        else:
+            est_params = dict(fit_params)
+            if "sample_weight" in est_params and not has_fit_parameter(self.estimator,
+                                                                       "sample_weight"):
+                est_params.pop("sample_weight")
+            split_params = {}
+
+        if self.cv == "prefit":
+            if self.refit:
+                raise ValueError("When cv='prefit', refit cannot be True.")
+            check_is_fitted(self.estimator, msg="When cv='prefit', the estimator must be "
+                            "fitted; %(name)s is not.")
+            self.estimator_ = self.estimator
+            scores = scores_matrix(self.estimator_, X, method, n_labels)
+            covered = np.arange(_num_samples(X))
+            fold_of_row = None
+        else:
+            splits = list(self._splits(X, y_fit).split(X, y_fit, **split_params))
+            if not self.refit and len(splits) != 1:
+                raise ValueError(
+                    "When refit=False, cv must give a single split (a float cv, or one "
+                    f"(train, test) pair); got {len(splits)} splits."
+                )
+            results = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
+                                   n_labels)
+                for train, test in splits
+            )
+            n = _num_samples(X)
+            scores = np.zeros((n, n_labels), dtype=results[0][0].dtype)
+            fold_of_row = np.full(n, -1)
+            for k, ((_, test), (fold_scores, _)) in enumerate(zip(splits, results)):
+                scores[test] = fold_scores
+                fold_of_row[test] = k
+            covered = np.flatnonzero(fold_of_row >= 0)
+            if self.refit:
+                self.estimator_ = clone(self.estimator).fit(X, y_fit, **est_params)
+            else:
+                self.estimator_ = results[0][1]
+
+        weights = None if sample_weight is None else np.asarray(sample_weight)[covered]
+        self.optimizer_ = optimizer.fit(scores[covered], targets[covered], weights)
+        self.thresholds_ = self.optimizer_.thresholds_
+        self.best_score_ = self.optimizer_.best_score_
+        names = self.label_names_ if self.label_names_ is not None else self._classes
+        if self._binary:
+            names = self._classes[1:]
+        if self.label_names_ is None:
+            self.label_names_ = np.asarray(names)
+        self.thresholds_by_label_ = {
+            (name.item() if hasattr(name, "item") else name): float(t)
+            for name, t in zip(names, self.thresholds_)
+        }
+        if self.store_cv_results:
+            self.cv_results_ = self._per_fold_results(optimizer, scores, targets, fold_of_row,
+                                                      sample_weight)
+        if hasattr(self.estimator_, "n_features_in_"):
+            self.n_features_in_ = self.estimator_.n_features_in_
+        if hasattr(self.estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.estimator_.feature_names_in_
+        return self
+
+    def _per_fold_results(self, optimizer, scores, targets, fold_of_row, sample_weight):
+        if fold_of_row is None:
+            folds = [np.arange(len(scores))]
+        else:
+            folds = [np.flatnonzero(fold_of_row == k) for k in range(fold_of_row.max() + 1)]
+        thresholds, fold_scores = [], []
+        for rows in folds:
+            w = None if sample_weight is None else np.asarray(sample_weight)[rows]
+            opt = clone(optimizer).fit(scores[rows], targets[rows], w)
+            thresholds.append(opt.thresholds_)
+            fold_scores.append(opt.best_score_)
+        thresholds = np.array(thresholds)
+        return {"thresholds": thresholds, "thresholds_std": thresholds.std(axis=0),
+                "scores": np.array(fold_scores)}
+
+    # -------------------------------------------------------------- predict
+    @property
+    def classes_(self):
+        """Class labels (binary) or label indices (multi-label)."""
+        check_is_fitted(self, "thresholds_")
+        return self._classes
+
+    def _scores(self, X):
+        check_is_fitted(self, "thresholds_")
+        return scores_matrix(self.estimator_, X, self._response, len(self.thresholds_))
+
+    def predict(self, X):
+        """Predict labels with the learned thresholds.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples, n_labels) or (n_samples,)
+            Indicator matrix (multi-label) or class labels (binary).
+        """
+        indicator = (self._scores(X) >= self.thresholds_).astype(np.int64)
+        if self._binary:
+            return self._classes[indicator[:, 0]]
+        return indicator
+
+    def decision_scores(self, X):
+        """Scores the thresholds apply to, as an (n_samples, n_labels) array.
+
+        The inner estimator's ``predict_proba`` or ``decision_function``
+        reduced to one column per label (the positive class).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_labels)
+        """
+        return self._scores(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """The inner estimator's ``predict_proba`` (unchanged).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        proba : ndarray or list of ndarray
+            As returned by ``estimator_.predict_proba``.
+        """
+        check_is_fitted(self, "thresholds_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """The inner estimator's ``predict_log_proba`` (unchanged).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        log_proba : ndarray or list of ndarray
+        """
+        check_is_fitted(self, "thresholds_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """The inner estimator's ``decision_function`` (unchanged).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        decision : ndarray
+        """
+        check_is_fitted(self, "thresholds_")
+        return self.estimator_.decision_function(X)
+
+    def score(self, X, y, sample_weight=None):
+        """The ``scoring`` metric of :meth:`predict` on ``(X, y)``.
+
+        For binary targets the metric is computed on the positive class
+        (``classes_[1]``), as scikit-learn's ``average="binary"``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+        y : array-like of shape (n_samples, n_labels) or (n_samples,)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights.
+
+        Returns
+        -------
+        score : float
+        """
+        scores = self._scores(X)
+        if self._binary:
+            y = (np.asarray(y) == self._classes[1]).astype(np.float64)
+        elif sp.issparse(y):
+            y = y.toarray()
+        return self.optimizer_.score(scores, y, sample_weight)
+
+    # ------------------------------------------------------------ sklearn
+    def get_metadata_routing(self):
+        """Metadata routing of this object (estimator's fit and splitter's split).
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        router = MetadataRouter(owner=self)
+        router.add(estimator=self.estimator,
+                   method_mapping=MethodMapping().add(callee="fit", caller="fit"))
+        if not isinstance(self.cv, (str, Real)) or isinstance(self.cv, Integral):
+            cv = check_cv(self.cv if not isinstance(self.cv, Integral) else 5)
+            router.add(splitter=cv, method_mapping=MethodMapping().add(callee="split",
+                                                                       caller="fit"))
+        return router
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        from sklearn.utils import get_tags
+
+        inner = get_tags(self.estimator)
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,601 @@
+"""Threshold optimizers: learn one threshold per label from a score matrix.
+
+All optimizers share :class:`BaseThresholdOptimizer`: the same validation,
+the same fallback for labels without positives, the same candidate cuts
+(:mod:`skthresh._cuts`) and the same prediction rule ``y_score >= threshold``.
+They differ in how they pick the cuts: SGL (surrogate gradients),
+coordinate (exact per-label sweeps) and fixed (one constant).
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._cuts import SortedScores
+from ._scoring import SetMetric, get_set_metric
+from ._set_metrics import tversky_from_counts
+from ._validation import check_scores, check_targets, check_weights
+from .exceptions import UndefinedThresholdWarning
+
+_N_SHARED_CANDIDATES = 1024
+
+
+def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: SetMetric,
+                          zero_division: float = 0.0):
+    """Best single threshold shared by all labels, among pooled-score candidates.
+
+    The candidates are the midpoints between the distinct pooled scores when
+    there are at most 1024 of them, otherwise 1024 quantiles of the pooled
+    scores.
+
+    Returns
+    -------
+    threshold : float
+        The best shared threshold.
+    cuts : ndarray of int, shape (n_labels,)
+        The cuts it makes on each label.
+    """
+    pooled = ss.values.ravel()
+    if pooled.size > 200_000:
+        step = pooled.size // 200_000 + 1
+        pooled = pooled[::step]
+    distinct = np.unique(pooled.astype(np.float64))
+    if distinct.size <= _N_SHARED_CANDIDATES:
+        candidates = np.concatenate([distinct[:1], (distinct[1:] + distinct[:-1]) / 2,
+                                     np.nextafter(distinct[-1:], np.inf)])
+    else:
+        candidates = np.unique(np.quantile(distinct, np.linspace(0, 1, _N_SHARED_CANDIDATES)))
+    if metric.decomposable:
+        cuts = np.stack(
+            [np.searchsorted(ss.values[:, c], candidates, side="left")
+             for c in range(ss.n_labels)], axis=1,
+        )  # (G, L)
+        cols = np.arange(ss.n_labels)
+        below_pos, below_neg = ss.cum_pos[cuts, cols], ss.cum_neg[cuts, cols]
+        tp = ss.total_pos - below_pos
+        values = metric.from_counts(tp, ss.total_neg - below_neg, below_pos,
+                                    xp=np, zero_division=zero_division)
+    else:
+        if candidates.size > 128:
+            candidates = np.unique(np.quantile(candidates, np.linspace(0, 1, 128)))
+        values = np.array([
+            metric.score(targets, (scores >= c).astype(np.float64), weights,
+                         xp=np, zero_division=zero_division)
+            for c in candidates
+        ])
+    best = int(np.argmax(values))
+    threshold = float(candidates[best])
+    return threshold, ss.cuts_from_thresholds(np.full(ss.n_labels, threshold))
+
+
+class BaseThresholdOptimizer(BaseEstimator):
+    """Common machinery of the threshold optimizers.
+
+    Subclasses implement :meth:`_learn_cuts`. Do not use directly.
+    """
+
+    _parameter_constraints: dict = {
+        "scoring": [str, SetMetric],  # names are checked by get_set_metric
+        "zero_division": [Interval(Real, 0, 1, closed="both")],
+        "verbose": ["verbose"],
+    }
+
+    def fit(self, y_score, y_true, sample_weight=None):
+        """Learn one threshold per label.
+
+        Parameters
+        ----------
+        y_score : array-like of shape (n_samples, n_labels) or (n_samples,)
+            Scores of a trained model, of any scale.
+        y_true : array-like or sparse matrix, same shape as ``y_score``
+            Targets: 0/1 labels, or soft targets in [0, 1].
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights; they weight the confusion counts.
+
+        Returns
+        -------
+        self : object
+            The fitted optimizer.
+        """
+        self._validate_params()
+        scores, was_1d = check_scores(y_score)
+        targets = check_targets(y_true, scores.shape)
+        weights = check_weights(sample_weight, scores.shape[0])
+        metric = get_set_metric(self.scoring)
+        ss = SortedScores(scores, targets, weights)
+
+        has_pos = ss.total_pos > 0
+        shared, shared_cuts = shared_threshold_cuts(
+            scores, targets, weights, ss, metric, self.zero_division
+        )
+        cuts = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts, has_pos)
+        cuts = np.where(has_pos, cuts, shared_cuts)
+        thresholds = ss.thresholds_from_cuts(cuts)
+        thresholds[~has_pos] = shared
+        self._warn_degenerate(has_pos, cuts, ss)
+
+        self.thresholds_ = thresholds
+        self.shared_threshold_ = shared
+        self.n_labels_ = scores.shape[1]
+        self._fitted_1d = was_1d
+        self.best_score_ = float(
+            metric.score(targets, (scores >= thresholds).astype(np.float64), weights,
+                         xp=np, zero_division=self.zero_division)
+        )
+        return self
+
+    def _warn_degenerate(self, has_pos, cuts, ss):
+        if not has_pos.all():
+            missing = np.flatnonzero(~has_pos)
+            warnings.warn(
+                f"Label(s) {missing.tolist()} have no positive target in the tuning data: their "
+                f"threshold is undefined and falls back to the best shared threshold.",
+                UndefinedThresholdWarning,
+                stacklevel=3,
+            )
+        everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0))
+        if everything.size:
+            warnings.warn(
+                f"The threshold of label(s) {everything.tolist()} predicts every tuning row "
+                "positive (it is set to their lowest tuning score): the scores do not separate "
+                "them. Consider a metric that penalises false positives more, or more data.",
+                UndefinedThresholdWarning,
+                stacklevel=3,
+            )
+
+    def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
+        check_is_fitted(self, "thresholds_")
+        scores, was_1d = check_scores(y_score)
+        if scores.shape[1] != self.n_labels_:
+            raise ValueError(
+                f"y_score has {scores.shape[1]} label column(s), but the thresholds were "
+                f"learned for {self.n_labels_}."
+            )
+        return scores, was_1d
+
+    def predict(self, y_score):
+        """Binary predictions ``y_score >= thresholds_``.
+
+        Parameters
+        ----------
+        y_score : array-like of shape (n_samples, n_labels) or (n_samples,)
+            Scores on the same scale as those the thresholds were learned on.
+
+        Returns
+        -------
+        y_pred : ndarray of int of shape (n_samples, n_labels) or (n_samples,)
+            The 0/1 indicator matrix (1-D for 1-D input).
+        """
+        scores, was_1d = self._check_predict_scores(y_score)
+        pred = (scores >= self.thresholds_).astype(np.int64)
+        return pred[:, 0] if was_1d else pred
+
+    def score(self, y_score, y_true, sample_weight=None):
+        """The optimizer's metric (``scoring``) of :meth:`predict` against ``y_true``.
+
+        Parameters
+        ----------
+        y_score : array-like of shape (n_samples, n_labels) or (n_samples,)
+            Scores.
+        y_true : array-like, same shape as ``y_score``
+            Hard or soft targets in [0, 1].
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights.
+
+        Returns
+        -------
+        score : float
+        """
+        scores, _ = self._check_predict_scores(y_score)
+        targets = check_targets(y_true, scores.shape)
+        weights = check_weights(sample_weight, scores.shape[0])
+        pred = (scores >= self.thresholds_).astype(np.float64)
+        return float(get_set_metric(self.scoring).score(
+            targets, pred, weights, xp=np, zero_division=self.zero_division))
+
+    def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
+        raise NotImplementedError
+
+
+class FixedThresholdOptimizer(BaseThresholdOptimizer):
+    """One constant threshold for every label (the usual 0.5 cut).
+
+    The baseline every learned threshold is compared with. Labels without
+    positives keep the constant too (no fallback is needed).
+
+    Parameters
+    ----------
+    threshold : float, default=0.5
+        The cut, on the scale of the scores (use 0.0 for decision functions).
+    scoring : str or SetMetric, default="f1_micro"
+        Metric reported by :meth:`score` and ``best_score_``.
+    zero_division : float, default=0.0
+        Score of a label or row with no predicted and no true positive.
+    verbose : int, default=0
+        Unused; kept for a uniform interface.
+
+    Attributes
+    ----------
+    thresholds_ : ndarray of shape (n_labels,)
+        ``threshold`` repeated.
+    best_score_ : float
+        Metric of the thresholds on the tuning data.
+    shared_threshold_ : float
+        Best single shared threshold on the tuning data (for reference).
+    n_labels_ : int
+        Number of labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skthresh import FixedThresholdOptimizer
+    >>> scores = np.array([[0.9, 0.2], [0.4, 0.7], [0.6, 0.1]])
+    >>> FixedThresholdOptimizer().fit(scores, [[1, 0], [0, 1], [1, 0]]).predict(scores)
+    array([[1, 0],
+           [0, 1],
+           [1, 0]])
+    """
+
+    _parameter_constraints: dict = {
+        **BaseThresholdOptimizer._parameter_constraints,
+        "threshold": [Real],
+    }
+
+    def __init__(self, threshold=0.5, *, scoring="f1_micro", zero_division=0.0, verbose=0):
+        self.threshold = threshold
+        self.scoring = scoring
+        self.zero_division = zero_division
+        self.verbose = verbose
+
+    def fit(self, y_score, y_true, sample_weight=None):
+        """Store the constant; compute ``best_score_`` on the given data.
+
+        Parameters
+        ----------
+        y_score, y_true, sample_weight
+            As in :meth:`BaseThresholdOptimizer.fit`.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        scores, was_1d = check_scores(y_score)
+        targets = check_targets(y_true, scores.shape)
+        weights = check_weights(sample_weight, scores.shape[0])
+        metric = get_set_metric(self.scoring)
+        self.thresholds_ = np.full(scores.shape[1], float(self.threshold))
+        self.n_labels_ = scores.shape[1]
+        self._fitted_1d = was_1d
+        self.best_score_ = float(metric.score(
+            targets, (scores >= self.thresholds_).astype(np.float64), weights,
+            xp=np, zero_division=self.zero_division))
+        return self
+
+
+class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
+    """Exact per-label cuts, by coordinate ascent over labels.
+
+    Each label's scores are sorted once; for one label, every valid cut is
+    scored at once from cumulative counts (``O(n)`` after sorting), with the
+    other labels' thresholds fixed. Labels are swept in turn until a full pass
+    changes nothing. For ``"macro"`` and ``"weighted"`` averages the labels
+    do not interact, so one pass gives the exact optimum; for ``"micro"`` and
+    ``"samples"`` the result is a local optimum (no single label can improve
+    it).
+
+    It fits the tuning data as well as any method can, which is also its
+    weakness: with few positives per label the exact cut overfits, and a
+    smoother learner (:class:`SGLThresholdOptimizer`) can generalise better.
+    Prefer it for many rows per label, for ``"macro"``/``"weighted"``
+    averages, and when you want the exact answer fast.
+
+    Parameters
+    ----------
+    scoring : str or SetMetric, default="f1_micro"
+        Metric to maximise.
+    max_iter : int, default=100
+        Maximum number of passes over the labels.
+    zero_division : float, default=0.0
+        Score of a label or row with no predicted and no true positive.
+    verbose : int, default=0
+        Print the metric after each pass when > 0.
+
+    Attributes
+    ----------
+    thresholds_ : ndarray of shape (n_labels,)
+        Learned thresholds; predict with ``y_score >= thresholds_``.
+    best_score_ : float
+        Metric of the thresholds on the tuning data.
+    n_iter_ : int
+        Passes run.
+    shared_threshold_ : float
+        Best single shared threshold (start point and fallback).
+    n_labels_ : int
+        Number of labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skthresh import CoordinateThresholdOptimizer
+    >>> scores = np.array([[0.9, 0.2], [0.4, 0.7], [0.35, 0.1], [0.1, 0.3]])
+    >>> opt = CoordinateThresholdOptimizer().fit(scores, [[1, 0], [1, 1], [0, 0], [0, 1]])
+    >>> opt.predict(scores)
+    array([[1, 0],
+           [1, 1],
+           [0, 0],
+           [0, 1]])
+    >>> opt.best_score_
+    1.0
+    """
+
+    _parameter_constraints: dict = {
+        **BaseThresholdOptimizer._parameter_constraints,
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, *, scoring="f1_micro", max_iter=100, zero_division=0.0, verbose=0):
+        self.scoring = scoring
+        self.max_iter = max_iter
+        self.zero_division = zero_division
+        self.verbose = verbose
+
+    def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
+        cuts = init_cuts.copy()
+        labels = np.flatnonzero(trainable)
+        if metric.average == "samples":
+            sweep = _SamplesSweep(scores, targets, weights, ss, metric, cuts, self.zero_division)
+        else:
+            sweep = _CountSweep(ss, metric, cuts, self.zero_division)
+        n_passes = 1 if metric.average in ("macro", "weighted") else self.max_iter
+        self.n_iter_ = 0
+        for _ in range(n_passes):
+            self.n_iter_ += 1
+            changed = False
+            for c in labels:
+                changed |= sweep.update(c)
+            if self.verbose:
+                print(f"coordinate pass {self.n_iter_}: {metric.name or 'score'} = "
+                      f"{sweep.value():.6f}")
+            if not changed:
+                break
+        return sweep.cuts
+
+
+def _pick(values: np.ndarray, candidates: np.ndarray, current: int) -> tuple[int, bool]:
+    """Best candidate cut; among ties, the one closest to the current cut."""
+    best = values.max()
+    tied = candidates[values >= best - 1e-12]
+    if current in tied:
+        return current, False
+    choice = int(tied[np.argmin(np.abs(tied - current))])
+    return choice, True
+
+
+class _CountSweep:
+    """Exact one-label sweeps for label-decomposable metrics."""
+
+    def __init__(self, ss, metric, cuts, zero_division):
+        self.ss, self.metric, self.cuts, self.zd = ss, metric, cuts, zero_division
+        self.tp, self.fp, self.fn = ss.counts_at_cuts(cuts)
+        self.support = ss.total_pos
+
+    def value(self) -> float:
+        return float(self.metric.from_counts(self.tp, self.fp, self.fn, self.support,
+                                             xp=np, zero_division=self.zd))
+
+    def update(self, c: int) -> bool:
+        cand = self.ss.valid_cuts(c)
+        tp_c, fp_c, fn_c = self.ss.counts_at_cuts(cand, label=c)
+        if self.metric.average == "micro":
+            rest = [x.sum() - x[c] for x in (self.tp, self.fp, self.fn)]
+            values = tversky_from_counts(tp_c + rest[0], fp_c + rest[1], fn_c + rest[2],
+                                         self.metric.alpha, self.metric.beta, xp=np,
+                                         zero_division=self.zd)
+        else:  # macro / weighted: each label on its own
+            values = tversky_from_counts(tp_c, fp_c, fn_c, self.metric.alpha, self.metric.beta,
+                                         xp=np, zero_division=self.zd)
+        choice, changed = _pick(values, cand, int(self.cuts[c]))
+        if changed:
+            self.cuts[c] = choice
+            self.tp[c], self.fp[c], self.fn[c] = (x[0] for x in
+                                                 self.ss.counts_at_cuts(np.array([choice]), c))
+        return changed
+
+
+class _SamplesSweep:
+    """Exact one-label sweeps for the per-sample average (per-row counts kept)."""
+
+    def __init__(self, scores, targets, weights, ss, metric, cuts, zero_division):
+        self.metric, self.cuts, self.zd, self.ss = metric, cuts, zero_division, ss
+        self.targets, self.weights = targets, weights
+        self.order = np.argsort(scores, axis=0, kind="stable")
+        n = scores.shape[0]
+        self.pred = np.zeros(scores.shape, dtype=bool)
+        for c in range(scores.shape[1]):
+            self.pred[self.order[cuts[c]:, c], c] = True
+        self.tp = (self.pred * targets).sum(axis=1)
+        self.fp = (self.pred * (1 - targets)).sum(axis=1)
+        self.fn = ((~self.pred) * targets).sum(axis=1)
+        self.n = n
+
+    def _index(self, tp, fp, fn):
+        return tversky_from_counts(tp, fp, fn, self.metric.alpha, self.metric.beta, xp=np,
+                                   zero_division=self.zd)
+
+    def value(self) -> float:
+        return float(np.average(self._index(self.tp, self.fp, self.fn), weights=self.weights))
+
+    def update(self, c: int) -> bool:
+        y = self.targets[:, c]
+        on = self.pred[:, c]
+        tp0 = self.tp - on * y
+        fp0 = self.fp - on * (1 - y)
+        fn0 = self.fn - (~on) * y
+        f_on = self._index(tp0 + y, fp0 + (1 - y), fn0) * self.weights
+        f_off = self._index(tp0, fp0, fn0 + y) * self.weights
+        order = self.order[:, c]
+        zero = np.zeros(1)
+        below_off = np.concatenate([zero, np.cumsum(f_off[order])])
+        above_on = np.concatenate([np.cumsum(f_on[order][::-1])[::-1], zero])
+        cand = self.ss.valid_cuts(c)
+        values = (below_off + above_on)[cand] / self.weights.sum()
+        choice, changed = _pick(values, cand, int(self.cuts[c]))
+        if changed:
+            self.cuts[c] = choice
+            new_on = np.zeros(self.n, dtype=bool)
+            new_on[order[choice:]] = True
+            self.pred[:, c] = new_on
+            self.tp = tp0 + new_on * y
+            self.fp = fp0 + new_on * (1 - y)
+            self.fn = fn0 + (~new_on) * y
+        return changed
+
+
+class SGLThresholdOptimizer(BaseThresholdOptimizer):
+    """Per-label thresholds by surrogate gradient learning (SGL-Thresh).
+
+    The method of Pellegrini & Masquelier (ICASSP 2021): the forward pass
+    applies the hard step, so the loss is the true metric of the current
+    thresholds; the backward pass uses the derivative of a sigmoid of learnable
+    slope ``sigma`` per label; Adam updates thresholds (and slopes) with all
+    rows in one batch. Here it runs on per-label ranks of the scores, so it
+    works for scores of any scale and any increasing transform of them gives
+    the same thresholds; rows are grouped in ``n_bins`` rank bins per label
+    for label-decomposable metrics (see :mod:`skthresh._sgl`).
+
+    The start is chosen from the data (``init="auto"``): the best single
+    threshold shared by all labels. The returned thresholds are those of the
+    epoch with the best tuning metric.
+
+    Parameters
+    ----------
+    scoring : str or SetMetric, default="f1_micro"
+        Metric to maximise (``"f1_micro"``, ``"f1_macro"``, ``"jaccard_samples"``,
+        ``SetMetric.tversky(0.3, 0.7)``, ...).
+    max_iter : int, default=100
+        Maximum number of epochs (full-batch Adam steps).
+    learning_rate : float, default=0.01
+        Adam step size, in rank units (1.0 spans a label's whole score range).
+    sigma : float, default=50.0
+        Initial slope of the surrogate sigmoid, in rank units.
+    learn_sigma : bool, default=True
+        Learn one slope per label along with the thresholds.
+    init : "auto", float or array-like of shape (n_labels,), default="auto"
+        Start: ``"auto"`` is the best shared threshold on the tuning data; a
+        float or array gives thresholds on the scores' scale.
+    n_bins : int, default=2048
+        Rank bins per label for micro/macro/weighted averages. With at most
+        ``n_bins`` rows the fit is exact; more bins cost time linearly.
+    tol : float, default=0.0
+        Minimum gain of the metric counted as an improvement.
+    n_iter_no_change : int, default=30
+        Stop after this many epochs without improvement.
+    device : "auto", str or torch.device, default="auto"
+        Where to compute: ``"auto"`` (CUDA when available), ``"cpu"``,
+        ``"cuda"``, ``"cuda:1"``... Asking for CUDA without it raises.
+    random_state : int, RandomState instance or None, default=None
+        Unused by the full-batch algorithm, which is deterministic; accepted
+        for a uniform interface with sklearn tools.
+    zero_division : float, default=0.0
+        Score of a label or row with no predicted and no true positive.
+    verbose : int, default=0
+        1 prints a summary, 2 the metric at every epoch.
+
+    Attributes
+    ----------
+    thresholds_ : ndarray of shape (n_labels,)
+        Learned thresholds (numpy, float64); predict with ``y_score >= thresholds_``.
+    best_score_ : float
+        Metric of ``thresholds_`` on the tuning data.
+    loss_curve_ : list of float
+        The true metric at each epoch.
+    n_iter_ : int
+        Epochs run.
+    shared_threshold_ : float
+        Best single shared threshold (start point and fallback).
+    n_labels_ : int
+        Number of labels.
+
+    See Also
+    --------
+    CoordinateThresholdOptimizer : exact per-label sweeps.
+    FixedThresholdOptimizer : one constant threshold.
+    ThresholdOptimizedClassifier : learns thresholds for a scikit-learn estimator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skthresh import SGLThresholdOptimizer
+    >>> rng = np.random.default_rng(0)
+    >>> y = (rng.random((200, 3)) < 0.3).astype(int)
+    >>> scores = 0.4 * y + 0.6 * rng.random((200, 3))
+    >>> opt = SGLThresholdOptimizer(device="cpu").fit(scores, y)
+    >>> opt.thresholds_.shape
+    (3,)
+    >>> opt.predict(scores).shape
+    (200, 3)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseThresholdOptimizer._parameter_constraints,
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "sigma": [Interval(Real, 0, None, closed="neither")],
+        "learn_sigma": ["boolean"],
+        "init": [StrOptions({"auto"}), Real, "array-like"],
+        "n_bins": [Interval(Integral, 2, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
+        "device": "no_validation",  # checked by _sgl.resolve_device
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, *, scoring="f1_micro", max_iter=100, learning_rate=0.01, sigma=50.0,
+                 learn_sigma=True, init="auto", n_bins=2048, tol=0.0, n_iter_no_change=30,
+                 n_bootstrap=0, device="auto", random_state=None, zero_division=0.0, verbose=0):
+        self.scoring = scoring
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.sigma = sigma
+        self.learn_sigma = learn_sigma
+        self.init = init
+        self.n_bins = n_bins
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.n_bootstrap = n_bootstrap
+        self.device = device
+        self.random_state = random_state
+        self.zero_division = zero_division
+        self.verbose = verbose
+
+    def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
+        from . import _sgl  # torch is imported only when SGL runs
+
+        device = _sgl.resolve_device(self.device)
+        if metric.decomposable:
+            problem = _sgl.binned_problem(ss, self.n_bins)
+        else:
+            problem = _sgl.dense_problem(scores, targets, weights, ss)
+        if not (isinstance(self.init, str) and self.init == "auto"):
+            init = np.broadcast_to(np.asarray(self.init, dtype=np.float64), (ss.n_labels,))
+            init_cuts = ss.cuts_from_thresholds(init)
+        t0 = _sgl.positions_from_cuts(problem, init_cuts, ss)
+        cuts, curve = _sgl.learn_cuts(
+            problem, metric, ss, t0, trainable=trainable, max_iter=self.max_iter,
+            learning_rate=self.learning_rate, sigma=self.sigma, learn_sigma=self.learn_sigma,
+            tol=self.tol, n_iter_no_change=self.n_iter_no_change, n_bootstrap=self.n_bootstrap,
+            seed=int(check_random_state(self.random_state).randint(2**31 - 1)), device=device,
+            verbose=self.verbose, zero_division=self.zero_division,
+        )
+        self.loss_curve_ = curve
+        self.n_iter_ = len(curve)
+        return cuts

@@ -1,0 +1,277 @@
+"""Surrogate gradient learning of thresholds (SGL-Thresh), in torch.
+
+Pellegrini & Masquelier, ICASSP 2021. The forward pass applies the hard step
+``h = 1[sigma * (u - t) > 0]``, so the loss is the true metric of the current
+thresholds; the backward pass replaces the step's derivative by that of a
+sigmoid, ``s(a) (1 - s(a))`` at ``a = sigma * (u - t)``, which gives the
+threshold the gradient ``-sigma s(1 - s)`` and the per-label slope ``sigma``
+the gradient ``(u - t) s(1 - s)``. Adam updates both, with all rows in one
+batch.
+
+Two choices make this fast and scale-free:
+
+* Scores are replaced by their per-label rank ``u`` in [0, 1] (the centre of
+  the score's position in the sorted column). The step and the metric only
+  see the order of the scores, so any increasing transform of the scores
+  (probabilities, logits, SVM margins) gives the same thresholds, and the
+  slope never depends on the scores' range.
+* For metrics that depend on the data only through per-label counts (micro,
+  macro, weighted averages), rows are grouped into ``n_bins`` rank bins per
+  label, with their weighted positive and negative mass. One epoch then costs
+  ``O(n_labels * n_bins)`` instead of ``O(n_samples * n_labels)``. Bin edges
+  never split a block of equal scores; with ``n_samples <= n_bins`` every
+  block is its own bin and the computation is exact. The ``"samples"``
+  average keeps every row.
+
+Tensors live only inside :func:`learn_cuts`; it returns numpy cuts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ._cuts import SortedScores
+from ._scoring import SetMetric
+
+
+def resolve_device(device) -> torch.device:
+    """Turn ``device`` ("auto", "cpu", "cuda", "cuda:1", torch.device) into a torch.device.
+
+    Raises
+    ------
+    ValueError
+        If CUDA is asked for and is not available, or the index does not exist.
+    """
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda', 'cuda:<index>' or a torch.device, "
+            f"got {device!r}."
+        ) from exc
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} asks for CUDA, but torch.cuda.is_available() is False on "
+                "this machine. Use device='cpu' or device='auto'."
+            )
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} does not exist: {torch.cuda.device_count()} CUDA device(s)."
+            )
+    elif dev.type != "cpu":
+        raise ValueError(f"device type {dev.type!r} is not supported; use 'cpu' or 'cuda'.")
+    return dev
+
+
+class SurrogateStep(torch.autograd.Function):
+    """Heaviside step forward, sigmoid derivative backward."""
+
+    @staticmethod
+    def forward(ctx, a):  # noqa: D102
+        ctx.save_for_backward(a)
+        return (a > 0).to(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):  # noqa: D102
+        (a,) = ctx.saved_tensors
+        s = torch.sigmoid(a)
+        return grad_output * s * (1 - s)
+
+
+@dataclass
+class RankProblem:
+    """Data of one SGL fit, in rank space, as numpy arrays.
+
+    ``u`` (R,) or (R, L) are rank positions in [0, 1]; ``pos`` and ``neg``
+    (R, L) the weighted positive and negative mass at each position; for the
+    binned form ``first_pos`` (B + 1, L) maps a bin boundary to a cut.
+    """
+
+    u: np.ndarray
+    pos: np.ndarray
+    neg: np.ndarray
+    n_bins: int
+    first_pos: np.ndarray | None = None  # binned form only
+    row_weight: np.ndarray | None = None  # dense form only
+
+    @property
+    def binned(self) -> bool:
+        """Whether rows were grouped into per-label bins."""
+        return self.first_pos is not None
+
+
+def binned_problem(sorted_scores: SortedScores, max_bins: int) -> RankProblem:
+    """Group each label's sorted rows into rank bins that never split ties."""
+    ss = sorted_scores
+    n, n_labels = ss.n_samples, ss.n_labels
+    n_bins = int(min(max_bins, n))
+    bin_of_pos = (ss.block_start * n_bins) // n  # (n, L), non-decreasing per column
+    first_pos = np.empty((n_bins + 1, n_labels), dtype=np.int64)
+    edges = np.arange(n_bins + 1)
+    for c in range(n_labels):
+        first_pos[:, c] = np.searchsorted(bin_of_pos[:, c], edges, side="left")
+    cols = np.arange(n_labels)
+    cum_pos = ss.cum_pos[first_pos, cols]
+    cum_neg = ss.cum_neg[first_pos, cols]
+    u = (np.arange(n_bins) + 0.5) / n_bins
+    return RankProblem(u, np.diff(cum_pos, axis=0), np.diff(cum_neg, axis=0), n_bins, first_pos)
+
+
+def dense_problem(scores, targets, weights, sorted_scores: SortedScores) -> RankProblem:
+    """Keep every row (needed for the per-sample average); rank-transform each column."""
+    n = sorted_scores.n_samples
+    order = np.argsort(scores, axis=0, kind="stable")
+    u = np.empty(scores.shape)
+    np.put_along_axis(u, order, (sorted_scores.block_start + 0.5) / n, axis=0)
+    pos = targets * weights[:, None]
+    return RankProblem(u, pos, weights[:, None] - pos, n, row_weight=weights)
+
+
+def cuts_from_positions(problem: RankProblem, t: np.ndarray, sorted_scores: SortedScores):
+    """Valid cuts realised by rank thresholds ``t`` (a row is positive when ``u > t``)."""
+    if problem.binned:
+        b = np.clip(np.ceil(t * problem.n_bins - 0.5), 0, problem.n_bins).astype(np.int64)
+        return problem.first_pos[b, np.arange(len(t))]
+    n = sorted_scores.n_samples
+    centers = (sorted_scores.block_start + 0.5) / n  # sorted, per column
+    return np.array([np.searchsorted(centers[:, c], t[c], side="right") for c in range(len(t))])
+
+
+def positions_from_cuts(problem: RankProblem, cuts: np.ndarray, sorted_scores: SortedScores):
+    """Rank thresholds that sit on the boundary of the given cuts."""
+    n = sorted_scores.n_samples
+    if problem.binned:
+        cols = np.arange(len(cuts))
+        bounded = np.minimum(cuts, n - 1)
+        b = (sorted_scores.block_start[bounded, cols] * problem.n_bins) // n
+        b = np.where(cuts >= n, problem.n_bins, b)
+        return b / problem.n_bins
+    return cuts / n
+
+
+def learn_cuts(
+    problem: RankProblem,
+    metric: SetMetric,
+    sorted_scores: SortedScores,
+    t_init: np.ndarray,
+    *,
+    trainable: np.ndarray,
+    max_iter: int,
+    learning_rate: float,
+    sigma: float,
+    learn_sigma: bool,
+    tol: float,
+    n_iter_no_change: int,
+    n_bootstrap: int,
+    seed: int,
+    device: torch.device,
+    verbose: int = 0,
+    zero_division: float = 0.0,
+):
+    """Run SGL and return cuts, on the data itself or averaged over bootstrap fits.
+
+    With ``n_bootstrap = 0`` one model is fitted on the data and the thresholds
+    of its best epoch are kept. With ``n_bootstrap = K > 0``, ``K`` models are
+    fitted at once, in one batch of tensors, on Poisson bootstrap replicates of
+    the rows (each row weighted by a Poisson(1) draw; for binned data the
+    mass of a bin is drawn from the Poisson law of its mass, which is the same
+    law for unit weights), and the median of their best-epoch rank thresholds
+    is kept.
+
+    Parameters
+    ----------
+    problem : RankProblem
+        The data in rank space.
+    metric : SetMetric
+        Objective (maximised).
+    sorted_scores : SortedScores
+        The exact sorted data, to turn rank thresholds into cuts.
+    t_init : ndarray of shape (n_labels,)
+        Initial rank thresholds.
+    trainable : ndarray of bool, shape (n_labels,)
+        Labels whose threshold is learned; the others stay at ``t_init``.
+    max_iter, learning_rate, sigma, learn_sigma, tol, n_iter_no_change, n_bootstrap
+        See :class:`~skthresh.SGLThresholdOptimizer`.
+    seed : int
+        Seed of the bootstrap draws.
+    device : torch.device
+        Where the tensors live.
+    verbose : int, default=0
+        Print the metric every epoch when > 1, a summary when 1.
+    zero_division : float, default=0.0
+        Value of undefined per-label or per-row scores.
+
+    Returns
+    -------
+    cuts : ndarray of int, shape (n_labels,)
+        The learned cuts.
+    curve : list of float
+        The true metric at each epoch (of the first replicate when bootstrapping).
+    """
+    dtype = torch.float64 if device.type == "cpu" else torch.float32
+    as_t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)  # noqa: E731
+    pos, neg = as_t(problem.pos)[None], as_t(problem.neg)[None]  # (1, R, L)
+    u = as_t(problem.u)
+    u = u[None, :, None] if u.ndim == 1 else u[None]
+    row_weight = None if problem.row_weight is None else as_t(problem.row_weight)[None]
+    n_models = max(n_bootstrap, 1)
+    if n_bootstrap:
+        gen = torch.Generator(device="cpu").manual_seed(seed)
+        if problem.binned:
+            pos = torch.poisson(pos.expand(n_models, -1, -1).cpu(), generator=gen).to(device)
+            neg = torch.poisson(neg.expand(n_models, -1, -1).cpu(), generator=gen).to(device)
+        else:
+            draw = torch.poisson(torch.ones(n_models, problem.pos.shape[0]), generator=gen)
+            draw = draw.to(device=device, dtype=dtype)
+            pos, neg, row_weight = pos * draw[..., None], neg * draw[..., None], row_weight * draw
+    axis = 1 if problem.binned else 2
+    total_pos = pos.sum(axis=axis)
+    support = pos.sum(axis=1)
+
+    mask = torch.as_tensor(trainable, device=device)
+    t0 = as_t(t_init).expand(n_models, -1).contiguous()  # (K, L)
+    t = t0.clone().requires_grad_(True)
+    s = torch.full_like(t0, float(sigma)).requires_grad_(learn_sigma)
+    opt = torch.optim.Adam([t, s] if learn_sigma else [t], lr=learning_rate)
+
+    best_value = torch.full((n_models,), -math.inf, dtype=dtype, device=device)
+    best_t = t0.clone()
+    curve: list[float] = []
+    no_change = 0
+    for epoch in range(max_iter):
+        opt.zero_grad(set_to_none=True)
+        t_eff = torch.where(mask, t, t0)
+        h = SurrogateStep.apply(s[:, None, :] * (u - t_eff[:, None, :]))
+        tp = (h * pos).sum(axis=axis)
+        fp = (h * neg).sum(axis=axis)
+        value = metric.from_counts(
+            tp, fp, total_pos - tp, support, xp=torch, zero_division=zero_division,
+            sample_weight=row_weight,
+        )  # (K,)
+        (-value.sum()).backward()
+        with torch.no_grad():
+            better = value > best_value + tol
+            best_value = torch.where(better, value, best_value)
+            best_t = torch.where(better[:, None], t_eff, best_t)
+        curve.append(float(value[0].detach()))
+        no_change = 0 if bool(better.any()) else no_change + 1
+        if verbose > 1:
+            print(f"SGL epoch {epoch + 1}: {metric.name or 'score'} = {curve[-1]:.6f}")
+        if no_change >= n_iter_no_change:
+            break
+        opt.step()
+        with torch.no_grad():
+            t.clamp_(0.0, 1.0)
+            s.clamp_(min=1e-3)
+    if verbose == 1:
+        print(f"SGL: {len(curve)} epochs, best {metric.name or 'score'} = "
+              f"{float(best_value.max()):.6f}")
+    t_final = best_t.median(dim=0).values if n_bootstrap else best_t[0]
+    return cuts_from_positions(problem, t_final.cpu().numpy(), sorted_scores), curve

@@ -1,0 +1,103 @@
+"""Input checks shared by the optimizers and the meta-estimator."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import _check_sample_weight, check_array
+
+
+def check_scores(y_score, *, name: str = "y_score") -> tuple[np.ndarray, bool]:
+    """Validate a score matrix.
+
+    Parameters
+    ----------
+    y_score : array-like of shape (n_samples, n_labels) or (n_samples,)
+        Real-valued scores of any scale (probabilities, decision values,
+        logits). float32 input stays float32 (no copy); other input becomes
+        float64.
+    name : str, default="y_score"
+        Name used in error messages.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples, n_labels)
+    was_1d : bool
+        True when the input was 1-D (one label).
+    """
+    if sp.issparse(y_score):
+        raise TypeError(f"{name} must be a dense array of scores, got a sparse matrix.")
+    arr = check_array(
+        y_score,
+        ensure_2d=False,
+        dtype=[np.float64, np.float32],
+        ensure_all_finite=False,
+        input_name=name,
+    )
+    was_1d = arr.ndim == 1
+    if was_1d:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 1-D or 2-D, got an array with {arr.ndim} dimensions.")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}).")
+    if not np.isfinite(arr).all():
+        bad = np.flatnonzero(~np.isfinite(arr).all(axis=0))
+        raise ValueError(
+            f"{name} contains NaN or infinite values (in label column(s) {bad[:10].tolist()})."
+        )
+    return arr, was_1d
+
+
+def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
+                  name: str = "y_true") -> np.ndarray:
+    """Validate targets against the score matrix's shape.
+
+    Parameters
+    ----------
+    y_true : array-like or sparse matrix of shape (n_samples, n_labels) or (n_samples,)
+        Hard 0/1 targets, or soft targets in [0, 1] when ``allow_soft``.
+    shape : tuple of int
+        ``(n_samples, n_labels)`` of the scores.
+    allow_soft : bool, default=True
+        Accept values strictly between 0 and 1.
+    name : str, default="y_true"
+        Name used in error messages.
+
+    Returns
+    -------
+    targets : ndarray of float64, shape (n_samples, n_labels)
+    """
+    if sp.issparse(y_true):
+        y_true = y_true.toarray()
+    arr = check_array(
+        y_true, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name=name
+    )
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            f"{name} has shape {arr.shape}, which does not match the scores' shape {tuple(shape)}."
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    if arr.min(initial=0.0) < 0 or arr.max(initial=0.0) > 1:
+        raise ValueError(
+            f"{name} must hold values in [0, 1] (0/1 labels, or soft targets), got values in "
+            f"[{arr.min():g}, {arr.max():g}]."
+        )
+    if not allow_soft and not np.isin(arr, (0.0, 1.0)).all():
+        raise ValueError(f"{name} must hold only 0 and 1 here; soft targets are not accepted.")
+    return arr
+
+
+def check_weights(sample_weight, n_samples: int) -> np.ndarray:
+    """Validate sample weights: 1-D, finite, non-negative, not all zero."""
+    if sample_weight is None:
+        return np.ones(n_samples)
+    weights = _check_sample_weight(sample_weight, np.empty((n_samples, 1)), dtype=np.float64)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    if weights.sum() <= 0:
+        raise ValueError("sample_weight sums to zero: there is nothing to learn from.")
+    return weights
