@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
     _check_method_params,
     _num_samples,
     check_is_fitted,
+    column_or_1d,
     has_fit_parameter,
 )
 
@@ -41,7 +42,7 @@ from ._optimizers import (
 )
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric
-from ._validation import check_targets
+from ._validation import check_targets, check_weights
 
 OPTIMIZERS = {
     "sgl": SGLThresholdOptimizer,
@@ -244,11 +245,9 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         self.label_names_ = None
         if hasattr(y, "columns") and getattr(y, "ndim", 1) == 2:
             self.label_names_ = np.asarray(y.columns, dtype=object)
-        target_type = type_of_target(y, input_name="y")
+        target_type = type_of_target(y, input_name="y", raise_unknown=True)
         if target_type == "binary":
-            y = np.asarray(y) if not sp.issparse(y) else y.toarray()
-            if y.ndim == 2:
-                y = y.ravel()
+            y = column_or_1d(np.asarray(y) if not sp.issparse(y) else y.toarray(), warn=True)
             encoder = LabelEncoder().fit(y)
             if len(encoder.classes_) != 2:
                 raise ValueError(
@@ -259,10 +258,14 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             self._classes = encoder.classes_
             return encoder.transform(y).astype(np.float64)[:, None], y
         if target_type in ("multilabel-indicator", "continuous-multioutput",
-                           "continuous", "multiclass-multioutput"):
+                           "multiclass-multioutput"):
             dense = y.toarray() if sp.issparse(y) else np.asarray(y, dtype=np.float64)
-            if dense.ndim == 1:
-                dense = dense[:, None]
+            if target_type != "multilabel-indicator" and not (
+                    np.nanmin(dense) >= 0 and np.nanmax(dense) <= 1):
+                raise ValueError(
+                    f"Unknown label type: {target_type}. Multi-label targets must be 0/1 or "
+                    "soft targets in [0, 1]; got continuous values outside [0, 1]."
+                )
             targets = check_targets(dense, dense.shape, name="y")
             self._binary = False
             self._classes = np.arange(targets.shape[1])
@@ -273,6 +276,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             return targets, hard.astype(np.int64)
         if target_type == "multiclass":
             raise ValueError(
+                "Only binary classification is supported, and multi-label classification: "
                 "ThresholdOptimizedClassifier learns decision thresholds for binary and "
                 "multi-label targets; got a multiclass target. For one label per row the "
                 "arg-max of predict_proba already maximises accuracy; to threshold each "
@@ -280,8 +284,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                 "pass the indicator matrix."
             )
         raise ValueError(
-            f"Targets of type {target_type!r} are not supported: pass a binary vector or a "
-            "multi-label indicator matrix (0/1, or soft targets in [0, 1])."
+            f"Unknown label type: {target_type}. Pass a binary vector or a multi-label "
+            "indicator matrix (0/1, or soft targets in [0, 1] as a 2-D array)."
         )
 
     def _splits(self, X, y_fit):
@@ -321,6 +325,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         """
         targets, y_fit = self._encode_targets(y)
         X, y_fit = indexable(X, y_fit)
+        if sample_weight is not None:
+            sample_weight = check_weights(sample_weight, _num_samples(X))
         n_labels = targets.shape[1]
         method = resolve_response_method(self.estimator, self.response_method)
         self._response = method
@@ -552,8 +558,9 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
 
         inner = get_tags(self.estimator)
         tags.classifier_tags.multi_class = False
-        tags.classifier_tags.multi_label = True
+        tags.classifier_tags.multi_label = inner.classifier_tags is not None and \
+            inner.classifier_tags.multi_label
         tags.input_tags.sparse = inner.input_tags.sparse
         tags.input_tags.pairwise = inner.input_tags.pairwise
-        tags.target_tags.multi_output = True
+        tags.target_tags.multi_output = tags.classifier_tags.multi_label
         return tags

@@ -1,0 +1,303 @@
+"""Behaviour of ThresholdOptimizedClassifier as a scikit-learn meta-estimator."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_multilabel_classification
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multioutput import MultiOutputClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skthresh import (
+    CoordinateThresholdOptimizer,
+    SGLThresholdOptimizer,
+    ThresholdOptimizedClassifier,
+)
+
+
+@pytest.fixture(scope="module")
+def rare_multilabel():
+    """A multi-label problem with rare labels: 30 labels, train and held-out parts."""
+    X, Y = make_multilabel_classification(n_samples=1600, n_features=30, n_classes=30,
+                                          n_labels=2, length=60, random_state=0)
+    return X[:800], Y[:800], X[800:], Y[800:]
+
+
+def _ovr():
+    return OneVsRestClassifier(LogisticRegression(max_iter=300))
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        _ovr(),  # (n, L) predict_proba
+        RandomForestClassifier(n_estimators=20, random_state=0),  # list of (n, 2)
+        MultiOutputClassifier(LogisticRegression(max_iter=300)),  # list of (n, 2)
+        KNeighborsClassifier(),  # list of (n, 2)
+        MLPClassifier(hidden_layer_sizes=(20,), max_iter=300, random_state=0),  # (n, L)
+        OneVsRestClassifier(LinearSVC()),  # decision_function only
+    ],
+    ids=["ovr", "forest", "multioutput", "knn", "mlp", "svc-decision"],
+)
+def test_every_score_shape_works(estimator):
+    """Check that list, (n, L) and decision-function outputs give one threshold per label."""
+    X, Y = make_multilabel_classification(n_samples=400, n_classes=8, n_labels=3,
+                                          random_state=0)
+    X, Y, X_test = X[:300], Y[:300], X[300:]
+    clf = ThresholdOptimizedClassifier(estimator, optimizer="coordinate", cv=3).fit(X, Y)
+    assert clf.thresholds_.shape == (8,)
+    pred = clf.predict(X_test)
+    assert pred.shape == (len(X_test), 8)
+    np.testing.assert_array_equal(pred, clf.decision_scores(X_test) >= clf.thresholds_)
+
+
+def test_beats_the_inner_predict_on_rare_labels(rare_multilabel):
+    """Check a clear held-out micro-F1 gain over the estimator's own 0.5 cut.
+
+    A random forest rarely gives a rare label a probability above 0.5, so its
+    own predict misses most of them.
+    """
+    X, Y, X_test, Y_test = rare_multilabel
+    forest = RandomForestClassifier(n_estimators=50, random_state=0, n_jobs=1)
+    for opt in ("sgl", "coordinate"):
+        clf = ThresholdOptimizedClassifier(forest, optimizer=opt, cv=3).fit(X, Y)
+        ours = f1_score(Y_test, clf.predict(X_test), average="micro")
+        inner = f1_score(Y_test, clf.estimator_.predict(X_test), average="micro")
+        assert ours > inner + 0.15, (opt, ours, inner)
+
+
+def test_never_uses_the_inner_predict(rare_multilabel):
+    """Check that predictions follow the thresholds even where the inner predict would not."""
+    X, Y, X_test, _ = rare_multilabel
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate").fit(X, Y)
+    proba = clf.predict_proba(X_test)
+    np.testing.assert_array_equal(clf.predict(X_test), proba >= clf.thresholds_)
+    assert (clf.predict(X_test) != clf.estimator_.predict(X_test)).any()
+
+
+def test_thresholds_come_from_out_of_fold_scores():
+    """Check that thresholds equal the optimizer fitted on hand-made out-of-fold scores."""
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=4, random_state=1)
+    cv = KFold(4)
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=cv).fit(X, Y)
+    oof = np.zeros(Y.shape)
+    for train, test in cv.split(X):
+        oof[test] = clone(_ovr()).fit(X[train], Y[train]).predict_proba(X[test])
+    expected = CoordinateThresholdOptimizer().fit(oof, Y)
+    np.testing.assert_allclose(clf.thresholds_, expected.thresholds_)
+    assert clf.best_score_ == pytest.approx(expected.best_score_)
+
+
+def test_binary_string_labels_round_trip():
+    """Check one threshold for binary targets and predictions in the original labels."""
+    X, y = make_classification(n_samples=300, weights=[0.8], random_state=0)
+    labels = np.array(["ham", "spam"])[y]
+    clf = ThresholdOptimizedClassifier(LogisticRegression(), optimizer="coordinate").fit(
+        X, labels)
+    assert clf.thresholds_.shape == (1,)
+    assert set(clf.predict(X)) <= {"ham", "spam"}
+    np.testing.assert_array_equal(clf.classes_, ["ham", "spam"])
+    proba = clf.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(clf.predict(X) == "spam", proba >= clf.thresholds_[0])
+    assert 0 <= clf.score(X, labels) <= 1
+
+
+def test_binary_fixed_half_equals_plain_predict():
+    """Check that a fixed 0.5 threshold reproduces the estimator's own predict (binary)."""
+    X, y = make_classification(n_samples=300, random_state=0)
+    clf = ThresholdOptimizedClassifier(LogisticRegression(), optimizer="fixed").fit(X, y)
+    np.testing.assert_array_equal(clf.predict(X), clf.estimator_.predict(X))
+
+
+def test_decision_function_and_proba_give_the_same_quality():
+    """Check that thresholds on logits and on probabilities predict the same labels."""
+    X, Y = make_multilabel_classification(n_samples=400, n_classes=6, random_state=3)
+    kw = dict(cv=KFold(3), optimizer="sgl")
+    proba = ThresholdOptimizedClassifier(_ovr(), response_method="predict_proba", **kw)
+    logit = ThresholdOptimizedClassifier(_ovr(), response_method="decision_function", **kw)
+    np.testing.assert_array_equal(proba.fit(X, Y).predict(X), logit.fit(X, Y).predict(X))
+
+
+@pytest.mark.parametrize(
+    "params, y_kind, err, match",
+    [
+        ({"cv": "prefit", "refit": True}, "ml", ValueError, "When cv='prefit', refit"),
+        ({"refit": False, "cv": 5}, "ml", ValueError, "When refit=False, cv must give a single"),
+        ({}, "multiclass", ValueError, "got a multiclass target"),
+        ({"optimizer": SGLThresholdOptimizer(scoring="f1_macro")}, "ml", ValueError,
+         "optimizer's scoring"),
+        ({"scoring": "accuracy"}, "ml", ValueError, "Unknown scoring 'accuracy'"),
+        ({"optimizer": "best"}, "ml", InvalidParameterError, "optimizer"),
+    ],
+)
+def test_errors(params, y_kind, err, match):
+    """Check the parameter and target errors with their messages."""
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    y = Y if y_kind == "ml" else np.arange(60) % 3
+    with pytest.raises(err, match=match):
+        ThresholdOptimizedClassifier(LogisticRegression(), **params).fit(X, y)
+
+
+def test_estimator_without_scores_and_unfitted_prefit():
+    """Check the errors for an estimator without scores and an unfitted prefit one."""
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    with pytest.raises(InvalidParameterError, match="estimator"):
+        ThresholdOptimizedClassifier(Ridge()).fit(X, Y)
+    with pytest.raises(NotFittedError, match="When cv='prefit', the estimator must be fitted"):
+        ThresholdOptimizedClassifier(_ovr(), cv="prefit", refit=False).fit(X, Y)
+    with pytest.raises(NotFittedError):
+        ThresholdOptimizedClassifier(_ovr()).predict(X)
+
+
+def test_prefit_and_frozen_estimators():
+    """Check cv='prefit' and FrozenEstimator learn thresholds without refitting."""
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=4, random_state=0)
+    fitted = _ovr().fit(X[:150], Y[:150])
+    pre = ThresholdOptimizedClassifier(fitted, cv="prefit", refit=False).fit(X[150:], Y[150:])
+    assert pre.estimator_ is fitted
+    frozen = ThresholdOptimizedClassifier(FrozenEstimator(fitted), cv=3).fit(X[150:], Y[150:])
+    np.testing.assert_array_equal(frozen.decision_scores(X), fitted.predict_proba(X))
+    np.testing.assert_allclose(frozen.thresholds_, pre.thresholds_)
+
+
+def test_float_cv_refit_false_uses_the_same_split():
+    """Check that with one shuffled split the kept estimator saw only its training part."""
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=3, random_state=0)
+    clf = ThresholdOptimizedClassifier(KNeighborsClassifier(), cv=0.25, refit=False,
+                                       random_state=0, store_cv_results=True).fit(X, Y)
+    assert clf.estimator_.n_samples_fit_ == 150
+    # the thresholds were learned on the 50 held-out rows alone
+    assert clf.cv_results_["thresholds"].shape == (1, 3)
+    np.testing.assert_allclose(clf.cv_results_["thresholds"][0], clf.thresholds_)
+
+
+def test_store_cv_results_per_fold():
+    """Check per-fold thresholds and their spread."""
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=4, random_state=0)
+    clf = ThresholdOptimizedClassifier(_ovr(), cv=3, store_cv_results=True,
+                                       optimizer="coordinate").fit(X, Y)
+    res = clf.cv_results_
+    assert res["thresholds"].shape == (3, 4)
+    np.testing.assert_allclose(res["thresholds_std"], res["thresholds"].std(axis=0))
+    assert res["scores"].shape == (3,)
+
+
+def test_dataframe_label_names_and_sparse_targets():
+    """Check that DataFrame column names survive and sparse targets work."""
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=3, random_state=0)
+    names = ["dog", "car", "rain"]
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(
+        X, pd.DataFrame(Y, columns=names))
+    assert list(clf.label_names_) == names
+    assert list(clf.thresholds_by_label_) == names
+    np.testing.assert_allclose(list(clf.thresholds_by_label_.values()), clf.thresholds_)
+    sparse = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(
+        X, sp.csr_matrix(Y))
+    np.testing.assert_allclose(sparse.thresholds_, clf.thresholds_)
+
+
+def test_sample_weight_reaches_estimator_and_objective():
+    """Check that zero weights act like dropped rows for the thresholds and the estimator."""
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=4, random_state=0)
+    w = np.ones(300)
+    w[::3] = 0
+    keep = w > 0
+    cv_all = [(np.flatnonzero(np.arange(300) % 2 == 0), np.flatnonzero(np.arange(300) % 2))]
+    cv_kept = [(np.flatnonzero(np.arange(300)[keep] % 2 == 0),
+                np.flatnonzero(np.arange(300)[keep] % 2))]
+    est = MultiOutputClassifier(LogisticRegression())
+    a = ThresholdOptimizedClassifier(est, optimizer="coordinate", cv=cv_all, refit=False).fit(
+        X, Y, sample_weight=w)
+    # relabel the kept rows' split positions
+    b = ThresholdOptimizedClassifier(est, optimizer="coordinate", cv=cv_kept, refit=False)
+    b.fit(X[keep], Y[keep])
+    assert a.best_score_ == pytest.approx(b.best_score_)
+
+
+def test_metadata_routing_passes_fit_params():
+    """Check that with routing enabled sample_weight reaches a requesting estimator."""
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=3, random_state=0)
+    w = np.random.default_rng(0).random(200)
+    with config_context(enable_metadata_routing=True):
+        inner = LogisticRegression().set_fit_request(sample_weight=True)
+        clf = ThresholdOptimizedClassifier(MultiOutputClassifier(inner), cv=3,
+                                           optimizer="coordinate").fit(X, Y, sample_weight=w)
+    ref = MultiOutputClassifier(LogisticRegression()).fit(X, Y, sample_weight=w)
+    np.testing.assert_allclose(clf.decision_scores(X), np.column_stack(
+        [p[:, 1] for p in ref.predict_proba(X)]))
+
+
+def test_pipeline_gridsearch_cross_validate(rare_multilabel):
+    """Check Pipeline, GridSearchCV(scoring='f1_micro') over estimator and optimizer params."""
+    X, Y, X_test, Y_test = rare_multilabel
+    pipe = make_pipeline(StandardScaler(), ThresholdOptimizedClassifier(
+        _ovr(), optimizer=SGLThresholdOptimizer(device="cpu"), cv=3))
+    grid = GridSearchCV(pipe, {
+        "thresholdoptimizedclassifier__estimator__estimator__C": [0.1, 1.0],
+        "thresholdoptimizedclassifier__optimizer__sigma": [20.0, 50.0],
+    }, scoring="f1_micro", cv=2).fit(X, Y)
+    assert grid.best_score_ > 0.3
+    assert grid.predict(X_test).shape == Y_test.shape
+    res = cross_validate(ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3),
+                         X, Y, scoring="f1_micro", cv=2)
+    assert res["test_score"].shape == (2,)
+
+
+def test_clone_params_pickle(rare_multilabel):
+    """Check clone, get/set_params and identical predictions after a pickle round trip."""
+    X, Y, X_test, _ = rare_multilabel
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="sgl", cv=3)
+    assert clone(clf).get_params()["optimizer"] == "sgl"
+    clf.set_params(estimator__estimator__C=0.5)
+    assert clf.estimator.estimator.C == 0.5
+    clf.fit(X, Y)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.predict(X_test), clf.predict(X_test))
+
+
+def test_delegation_follows_the_inner_estimator():
+    """Check that predict_proba/decision_function exist exactly when the inner one has them."""
+    for est, proba, decision in [(LogisticRegression(), True, True),
+                                 (LinearSVC(), False, True),
+                                 (RandomForestClassifier(), True, False)]:
+        clf = ThresholdOptimizedClassifier(est)
+        assert hasattr(clf, "predict_proba") == proba
+        assert hasattr(clf, "decision_function") == decision
+
+
+def test_soft_targets_fit_inner_on_binarised_labels():
+    """Check that soft targets train the estimator on y >= 0.5 and the thresholds on y."""
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=4, random_state=0)
+    soft = np.clip(Y * 0.7 + np.random.default_rng(0).random(Y.shape) * 0.3, 0, 1)
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(X, soft)
+    ref = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(
+        X, (soft >= 0.5).astype(int))
+    np.testing.assert_allclose(clf.decision_scores(X), ref.decision_scores(X))
+    assert not np.allclose(clf.thresholds_, ref.thresholds_)
+
+
+def test_parallel_folds_match_serial(rare_multilabel):
+    """Check that n_jobs=2 gives the serial result."""
+    X, Y, _, _ = rare_multilabel
+    kw = dict(optimizer="coordinate", cv=3)
+    serial = ThresholdOptimizedClassifier(_ovr(), **kw).fit(X, Y)
+    parallel = ThresholdOptimizedClassifier(_ovr(), n_jobs=2, **kw).fit(X, Y)
+    np.testing.assert_allclose(serial.thresholds_, parallel.thresholds_)

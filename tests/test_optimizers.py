@@ -1,0 +1,317 @@
+"""Behaviour of the threshold optimizers on score matrices."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import f1_score
+
+from skthresh import (
+    CoordinateThresholdOptimizer,
+    FixedThresholdOptimizer,
+    SetMetric,
+    SGLThresholdOptimizer,
+    get_set_metric,
+)
+from skthresh.exceptions import UndefinedThresholdWarning
+
+from .conftest import requires_cuda
+
+ALL = [
+    lambda **kw: SGLThresholdOptimizer(device="cpu", **kw),
+    lambda **kw: CoordinateThresholdOptimizer(**kw),
+]
+IDS = ["sgl", "coordinate"]
+
+
+def _metric(scoring, y, pred, w=None):
+    return float(get_set_metric(scoring).score(y.astype(float), pred.astype(float), w, xp=np))
+
+
+def _candidates(col):
+    u = np.unique(col)
+    return np.concatenate([[u[0]], (u[1:] + u[:-1]) / 2, [np.inf]])
+
+
+def _brute_best_label(scores, y, c, thresholds, scoring):
+    """Best metric reachable by changing only label c's threshold."""
+    best = -1.0
+    for t in _candidates(scores[:, c]):
+        th = thresholds.copy()
+        th[c] = t
+        best = max(best, _metric(scoring, y, scores >= th))
+    return best
+
+
+@pytest.mark.parametrize("scoring", ["f1_macro", "jaccard_weighted", "f2_macro"])
+def test_coordinate_exact_for_decomposable_averages(scoring):
+    """Check that coordinate search finds the brute-force optimum of each label."""
+    rng = np.random.default_rng(1)
+    y = (rng.random((40, 3)) < 0.35).astype(int)
+    scores = np.round(0.5 * y + rng.random((40, 3)), 1)  # many ties
+    opt = CoordinateThresholdOptimizer(scoring=scoring).fit(scores, y)
+    for c in range(3):
+        th = opt.thresholds_
+        brute = _brute_best_label(scores, y, c, th, scoring)
+        assert opt.best_score_ == pytest.approx(brute, abs=1e-12)
+
+
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_samples", "jaccard_micro"])
+def test_coordinate_is_a_local_optimum(scoring):
+    """Check that no single label's threshold can improve micro/samples coordinate results."""
+    rng = np.random.default_rng(2)
+    y = (rng.random((30, 4)) < 0.3).astype(int)
+    scores = np.round(0.4 * y + rng.random((30, 4)), 2)
+    opt = CoordinateThresholdOptimizer(scoring=scoring).fit(scores, y)
+    assert opt.best_score_ == pytest.approx(_metric(scoring, y, opt.predict(scores)))
+    for c in range(4):
+        brute = _brute_best_label(scores, y, c, opt.thresholds_, scoring)
+        assert brute <= opt.best_score_ + 1e-12
+
+
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+def test_threshold_never_inside_a_tie_block(make):
+    """Check that equal scores always get the same prediction and fit/predict agree."""
+    rng = np.random.default_rng(3)
+    y = (rng.random((300, 3)) < 0.3).astype(int)
+    scores = np.round(0.3 * y + rng.random((300, 3)), 1)  # 10-ish distinct values
+    opt = make().fit(scores, y)
+    pred = opt.predict(scores)
+    for c in range(3):
+        for value in np.unique(scores[:, c]):
+            assert len(np.unique(pred[scores[:, c] == value, c])) == 1
+        assert not np.isin(opt.thresholds_[c], scores[:, c]) or \
+            opt.thresholds_[c] == scores[:, c].min()
+    np.testing.assert_array_equal(pred, (scores >= opt.thresholds_).astype(int))
+    assert opt.best_score_ == pytest.approx(opt.score(scores, y))
+
+
+def test_sgl_loss_curve_is_the_true_metric(multilabel_scores):
+    """Check that loss_curve_ holds the exact metric: its first value is the start's metric."""
+    scores, y = multilabel_scores
+    opt = SGLThresholdOptimizer(device="cpu").fit(scores, y)
+    start = _metric("f1_micro", y, scores >= opt.shared_threshold_)
+    assert opt.loss_curve_[0] == pytest.approx(start, abs=1e-12)
+    # the returned thresholds are those of the best epoch, scored exactly
+    assert max(opt.loss_curve_) == pytest.approx(opt.best_score_, abs=1e-12)
+    assert opt.n_iter_ == len(opt.loss_curve_)
+    assert opt.best_score_ > start
+
+
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro", "f1_samples", "jaccard_micro"])
+def test_sgl_improves_on_the_shared_threshold(multilabel_scores, scoring):
+    """Check that SGL beats the best single shared threshold on its own objective."""
+    scores, y = multilabel_scores
+    opt = SGLThresholdOptimizer(scoring=scoring, device="cpu").fit(scores, y)
+    shared = _metric(scoring, y, scores >= opt.shared_threshold_)
+    assert opt.best_score_ > shared
+    assert opt.best_score_ == pytest.approx(_metric(scoring, y, opt.predict(scores)))
+
+
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+def test_invariant_to_increasing_transforms(multilabel_scores, make):
+    """Check that probabilities, logits and rescaled margins give the same predictions."""
+    scores, y = multilabel_scores
+    base = make().fit(scores, y)
+    logits = np.log(scores / (1 - scores))
+    for transformed in (logits, 37.0 * logits - 5.0):
+        opt = make().fit(transformed, y)
+        np.testing.assert_array_equal(opt.predict(transformed), base.predict(scores))
+
+
+def test_sgl_binning_is_exact_for_small_data_and_close_for_large():
+    """Check that rank bins change nothing when n <= n_bins and little otherwise."""
+    rng = np.random.default_rng(4)
+    y = (rng.random((3000, 5)) < 0.1).astype(int)
+    scores = rng.normal(size=y.shape) + 1.5 * y
+    exact = SGLThresholdOptimizer(device="cpu", n_bins=4096).fit(scores, y)
+    binned = SGLThresholdOptimizer(device="cpu", n_bins=256).fit(scores, y)
+    assert binned.best_score_ == pytest.approx(
+        _metric("f1_micro", y, binned.predict(scores)), abs=1e-12)
+    assert abs(binned.best_score_ - exact.best_score_) < 0.01
+
+
+def test_fixed_optimizer_is_a_constant_cut(multilabel_scores):
+    """Check that the fixed optimizer cuts every label at its constant."""
+    scores, y = multilabel_scores
+    opt = FixedThresholdOptimizer(0.3).fit(scores, y)
+    np.testing.assert_array_equal(opt.thresholds_, np.full(6, 0.3))
+    np.testing.assert_array_equal(opt.predict(scores), (scores >= 0.3).astype(int))
+    assert opt.best_score_ == pytest.approx(f1_score(y, scores >= 0.3, average="micro"))
+
+
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+def test_label_without_positive_falls_back_and_warns(multilabel_scores, make):
+    """Check that a label with no positive gets the shared threshold and a warning naming it."""
+    scores, y = multilabel_scores
+    y = y.copy()
+    y[:, 4] = 0
+    with pytest.warns(UndefinedThresholdWarning, match=r"Label\(s\) \[4\] have no positive"):
+        opt = make().fit(scores, y)
+    assert np.isfinite(opt.thresholds_).all()
+    assert opt.thresholds_[4] == opt.shared_threshold_
+
+
+def test_predict_everything_warns():
+    """Check that a label whose best cut predicts every row is reported."""
+    rng = np.random.default_rng(5)
+    y = np.zeros((50, 2), dtype=int)
+    y[:, 0] = rng.random(50) < 0.5
+    y[:45, 1] = 1  # nearly always positive, scores useless
+    scores = rng.random((50, 2))
+    scores[:, 0] += y[:, 0]
+    with pytest.warns(UndefinedThresholdWarning, match=r"label\(s\) \[1\] predicts every"):
+        opt = CoordinateThresholdOptimizer(scoring="f1_macro").fit(scores, y)
+    assert opt.thresholds_[1] == scores[:, 1].min()
+
+
+def test_one_dimensional_scores():
+    """Check that 1-D scores give one threshold and 1-D predictions."""
+    rng = np.random.default_rng(6)
+    y = (rng.random(100) < 0.3).astype(int)
+    scores = rng.random(100) + y
+    opt = SGLThresholdOptimizer(device="cpu").fit(scores, y)
+    assert opt.thresholds_.shape == (1,)
+    assert opt.predict(scores).shape == (100,)
+
+
+@pytest.mark.parametrize(
+    "scores, y, match",
+    [
+        (np.array([[0.1, np.nan], [0.2, 0.3]]), np.eye(2), "NaN or infinite"),
+        (np.array([[0.1, np.inf], [0.2, 0.3]]), np.eye(2), "NaN or infinite"),
+        (np.ones((2, 2)), np.array([[0, 2], [1, 0]]), r"values in \[0, 1\]"),
+        (np.ones((2, 2)), np.array([[0, 0.5], [np.nan, 0]]), "NaN or infinite"),
+        (np.ones((3, 2)), np.eye(2), "does not match the scores' shape"),
+        (np.ones((2, 3)), np.eye(2), "does not match the scores' shape"),
+    ],
+)
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+def test_bad_input_is_refused(make, scores, y, match):
+    """Check that NaN, out-of-range targets and shape mismatches raise clear errors."""
+    with pytest.raises(ValueError, match=match):
+        make().fit(scores, y)
+
+
+def test_bad_sample_weight_and_scoring():
+    """Check the errors for negative weights and unknown metric names."""
+    scores, y = np.random.rand(5, 2), np.eye(5, 2)
+    with pytest.raises(ValueError, match="non-negative"):
+        CoordinateThresholdOptimizer().fit(scores, y, sample_weight=[1, 1, -1, 1, 1])
+    with pytest.raises(ValueError, match="Unknown scoring 'f1_mikro'"):
+        CoordinateThresholdOptimizer(scoring="f1_mikro").fit(scores, y)
+
+
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+def test_predict_before_fit_and_wrong_width(make, multilabel_scores):
+    """Check NotFittedError before fit and a clear error on a wrong number of labels."""
+    scores, y = multilabel_scores
+    opt = make()
+    with pytest.raises(NotFittedError):
+        opt.predict(scores)
+    opt.fit(scores, y)
+    with pytest.raises(ValueError, match="has 5 label column"):
+        opt.predict(scores[:, :5])
+
+
+def test_integer_weights_equal_duplicated_rows(multilabel_scores):
+    """Check that weighted counts equal repeated rows for the exact optimizer."""
+    scores, y = multilabel_scores
+    w = np.random.default_rng(7).integers(0, 4, size=len(y))
+    weighted = CoordinateThresholdOptimizer().fit(scores, y, sample_weight=w)
+    repeated = CoordinateThresholdOptimizer().fit(np.repeat(scores, w, axis=0),
+                                                  np.repeat(y, w, axis=0))
+    np.testing.assert_array_equal(weighted.predict(scores), repeated.predict(scores))
+    assert weighted.best_score_ == pytest.approx(repeated.best_score_)
+
+
+def test_soft_targets_are_learned_against(multilabel_scores):
+    """Check that soft targets are accepted and scored with the JDT counts."""
+    scores, y = multilabel_scores
+    soft = np.clip(y * 0.8 + 0.1, 0, 1)
+    opt = SGLThresholdOptimizer(device="cpu").fit(scores, soft)
+    expected = get_set_metric("f1_micro").score(soft, opt.predict(scores).astype(float), xp=np)
+    assert opt.best_score_ == pytest.approx(expected)
+
+
+def test_tversky_objective_moves_thresholds_toward_recall(multilabel_scores):
+    """Check that a Tversky metric that punishes misses gives lower thresholds."""
+    scores, y = multilabel_scores
+    f1 = CoordinateThresholdOptimizer(scoring="f1_macro").fit(scores, y)
+    recall_heavy = CoordinateThresholdOptimizer(
+        scoring=SetMetric.tversky(0.1, 0.9, average="macro")).fit(scores, y)
+    assert (recall_heavy.thresholds_ <= f1.thresholds_ + 1e-12).all()
+    assert (recall_heavy.thresholds_ < f1.thresholds_).any()
+
+
+def test_seeded_runs_are_deterministic(multilabel_scores):
+    """Check that two seeded fits, bagged or not, give identical thresholds."""
+    scores, y = multilabel_scores
+    for kw in ({}, {"n_bootstrap": 5, "random_state": 0}):
+        a = SGLThresholdOptimizer(device="cpu", **kw).fit(scores, y)
+        b = SGLThresholdOptimizer(device="cpu", **kw).fit(scores, y)
+        np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
+        assert a.loss_curve_ == b.loss_curve_
+
+
+def test_bootstrap_bagging_uses_random_state(multilabel_scores):
+    """Check that bagged fits depend on the seed and stay valid."""
+    scores, y = multilabel_scores
+    fits = [SGLThresholdOptimizer(device="cpu", n_bootstrap=8, random_state=s).fit(scores, y)
+            for s in range(4)]
+    assert len({tuple(f.thresholds_) for f in fits}) > 1
+    for f in fits:
+        assert f.best_score_ == pytest.approx(_metric("f1_micro", y, f.predict(scores)))
+
+
+def test_fitted_state_is_numpy_and_pickles(multilabel_scores):
+    """Check that no tensor leaks into the fitted state and pickling keeps predictions."""
+    scores, y = multilabel_scores
+    opt = SGLThresholdOptimizer(device="cpu").fit(scores, y)
+    assert not any(isinstance(v, torch.Tensor) for v in vars(opt).values())
+    assert isinstance(opt.thresholds_, np.ndarray) and opt.thresholds_.dtype == np.float64
+    loaded = pickle.loads(pickle.dumps(opt))
+    np.testing.assert_array_equal(loaded.predict(scores), opt.predict(scores))
+
+
+def test_device_errors_and_choices(multilabel_scores, monkeypatch):
+    """Check device resolution: auto, explicit CPU, torch.device, and CUDA without CUDA."""
+    scores, y = multilabel_scores
+    base = SGLThresholdOptimizer(device="cpu").fit(scores, y).thresholds_
+    for dev in ("auto", torch.device("cpu")):
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+        np.testing.assert_array_equal(SGLThresholdOptimizer(device=dev).fit(scores, y)
+                                      .thresholds_, base)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="asks for CUDA, but torch.cuda.is_available"):
+        SGLThresholdOptimizer(device="cuda:1").fit(scores, y)
+    with pytest.raises(ValueError, match="device must be"):
+        SGLThresholdOptimizer(device="gpu please").fit(scores, y)
+
+
+@requires_cuda
+def test_cuda_matches_cpu(multilabel_scores):
+    """Check that the CUDA path gives the CPU thresholds (up to float32 rounding)."""
+    scores, y = multilabel_scores
+    cpu = SGLThresholdOptimizer(device="cpu").fit(scores, y)
+    gpu = SGLThresholdOptimizer(device="cuda").fit(scores, y)
+    assert isinstance(gpu.thresholds_, np.ndarray)
+    assert gpu.best_score_ == pytest.approx(cpu.best_score_, abs=0.01)
+
+
+def test_verbose_prints_progress(multilabel_scores, capsys):
+    """Check that verbose=2 prints one line per epoch."""
+    scores, y = multilabel_scores
+    opt = SGLThresholdOptimizer(device="cpu", verbose=2, max_iter=5,
+                                n_iter_no_change=100).fit(scores, y)
+    out = capsys.readouterr().out
+    assert out.count("SGL epoch") == opt.n_iter_ == 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CoordinateThresholdOptimizer(verbose=1).fit(scores, y)
+    assert "coordinate pass 1" in capsys.readouterr().out
