@@ -6,6 +6,7 @@ from ._optimizers import (
     FixedThresholdOptimizer,
     SGLThresholdOptimizer,
 )
+from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric
 
 __version__ = "0.1.0"
@@ -16,6 +17,7 @@ __all__ = [
     "SGLThresholdOptimizer",
     "ThresholdOptimizedClassifier",
     "SetMetric",
+    "apply_thresholds",
     "get_set_metric",
     "__version__",
 ]

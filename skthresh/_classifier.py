@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from numbers import Integral, Real
 
 import numpy as np
@@ -40,9 +41,12 @@ from ._optimizers import (
     FixedThresholdOptimizer,
     SGLThresholdOptimizer,
 )
+from ._policies import apply_thresholds
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric
 from ._validation import check_targets, check_weights
+
+logger = logging.getLogger("skthresh")
 
 OPTIMIZERS = {
     "sgl": SGLThresholdOptimizer,
@@ -135,6 +139,16 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
     store_cv_results : bool, default=False
         Also learn thresholds on each fold's out-of-fold scores alone and keep
         them in ``cv_results_`` (costs one optimizer fit per fold).
+    at_least_one : bool, default=False
+        In :meth:`predict`, give a row that no label passes its top label
+        (largest ``score - threshold``). Off by default: it changes the metric
+        the thresholds were learned for.
+    max_labels : int or None, default=None
+        In :meth:`predict`, keep at most this many labels per row (largest
+        margins). Off by default, for the same reason.
+    verbose : int, default=0
+        1 reports the folds and the optimizer's result; 2 adds the optimizer's
+        own progress (SGL epochs, coordinate passes).
 
     Attributes
     ----------
@@ -206,11 +220,14 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "store_cv_results": ["boolean"],
+        "at_least_one": ["boolean"],
+        "max_labels": [Interval(Integral, 1, None, closed="left"), None],
+        "verbose": ["verbose"],
     }
 
     def __init__(self, estimator, *, scoring="f1_micro", optimizer="sgl", cv=5, refit=True,
                  response_method="auto", n_jobs=None, random_state=None,
-                 store_cv_results=False):
+                 store_cv_results=False, at_least_one=False, max_labels=None, verbose=0):
         self.estimator = estimator
         self.scoring = scoring
         self.optimizer = optimizer
@@ -220,6 +237,9 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.store_cv_results = store_cv_results
+        self.at_least_one = at_least_one
+        self.max_labels = max_labels
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ fit
     def _make_optimizer(self):
@@ -228,6 +248,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             opt = OPTIMIZERS[self.optimizer]()
             if "random_state" in opt.get_params():
                 opt.set_params(random_state=self.random_state)
+            opt.set_params(verbose=max(self.verbose - 1, 0))
         else:
             opt = clone(self.optimizer)
             own = opt.get_params()["scoring"]
@@ -360,6 +381,10 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                     "When refit=False, cv must give a single split (a float cv, or one "
                     f"(train, test) pair); got {len(splits)} splits."
                 )
+            if self.verbose:
+                print(f"Fitting {len(splits)} fold(s) of {type(self.estimator).__name__} "
+                      f"for out-of-fold {method} scores")
+            logger.debug("out-of-fold scores from %d split(s), response %s", len(splits), method)
             results = Parallel(n_jobs=self.n_jobs)(
                 delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
                                    n_labels)
@@ -381,6 +406,10 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         self.optimizer_ = optimizer.fit(scores[covered], targets[covered], weights)
         self.thresholds_ = self.optimizer_.thresholds_
         self.best_score_ = self.optimizer_.best_score_
+        if self.verbose:
+            print(f"Learned {len(self.thresholds_)} threshold(s) with "
+                  f"{type(optimizer).__name__}: out-of-fold {get_set_metric(self.scoring).name} "
+                  f"= {self.best_score_:.4f}")
         names = self.label_names_ if self.label_names_ is not None else self._classes
         if self._binary:
             names = self._classes[1:]
@@ -438,7 +467,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         y_pred : ndarray of shape (n_samples, n_labels) or (n_samples,)
             Indicator matrix (multi-label) or class labels (binary).
         """
-        indicator = (self._scores(X) >= self.thresholds_).astype(np.int64)
+        indicator = apply_thresholds(self._scores(X), self.thresholds_,
+                                     at_least_one=self.at_least_one, max_labels=self.max_labels)
         if self._binary:
             return self._classes[indicator[:, 0]]
         return indicator

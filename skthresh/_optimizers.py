@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._cuts import SortedScores
+from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric
 from ._set_metrics import tversky_from_counts
 from ._validation import check_scores, check_targets, check_weights
@@ -160,13 +161,18 @@ class BaseThresholdOptimizer(BaseEstimator):
             )
         return scores, was_1d
 
-    def predict(self, y_score):
+    def predict(self, y_score, *, at_least_one=False, max_labels=None):
         """Binary predictions ``y_score >= thresholds_``.
 
         Parameters
         ----------
         y_score : array-like of shape (n_samples, n_labels) or (n_samples,)
             Scores on the same scale as those the thresholds were learned on.
+        at_least_one : bool, default=False
+            Give a row that no label passes its top label (largest
+            ``score - threshold``). See :func:`skthresh.apply_thresholds`.
+        max_labels : int or None, default=None
+            Keep at most this many labels per row (largest margins).
 
         Returns
         -------
@@ -174,7 +180,8 @@ class BaseThresholdOptimizer(BaseEstimator):
             The 0/1 indicator matrix (1-D for 1-D input).
         """
         scores, was_1d = self._check_predict_scores(y_score)
-        pred = (scores >= self.thresholds_).astype(np.int64)
+        pred = apply_thresholds(scores, self.thresholds_, at_least_one=at_least_one,
+                                max_labels=max_labels)
         return pred[:, 0] if was_1d else pred
 
     def score(self, y_score, y_true, sample_weight=None):

@@ -301,3 +301,25 @@ def test_parallel_folds_match_serial(rare_multilabel):
     serial = ThresholdOptimizedClassifier(_ovr(), **kw).fit(X, Y)
     parallel = ThresholdOptimizedClassifier(_ovr(), n_jobs=2, **kw).fit(X, Y)
     np.testing.assert_allclose(serial.thresholds_, parallel.thresholds_)
+
+
+def test_prediction_policies():
+    """Check at_least_one and max_labels in predict, both off by default."""
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=6, random_state=0)
+    base = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(X, Y)
+    plain = base.predict(X)
+    one = clone(base).set_params(at_least_one=True, max_labels=2).fit(X, Y).predict(X)
+    assert (one.sum(axis=1) >= 1).all() and (one.sum(axis=1) <= 2).all()
+    assert (one <= plain)[plain.sum(axis=1) > 0].all()
+    margins = base.decision_scores(X) - base.thresholds_
+    empty = plain.sum(axis=1) == 0
+    if empty.any():
+        np.testing.assert_array_equal(one[empty].argmax(axis=1), margins[empty].argmax(axis=1))
+
+
+def test_verbose_reports_folds(capsys):
+    """Check that verbose=1 prints the folds and the result."""
+    X, Y = make_multilabel_classification(n_samples=100, n_classes=3, random_state=0)
+    ThresholdOptimizedClassifier(_ovr(), cv=2, verbose=1, optimizer="coordinate").fit(X, Y)
+    out = capsys.readouterr().out
+    assert "Fitting 2 fold(s)" in out and "out-of-fold f1_micro" in out
