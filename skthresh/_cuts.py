@@ -1,11 +1,18 @@
 """Per-label sorted scores: the exact candidate cuts and their counts.
 
-A *cut* ``k`` of a label (``0 <= k <= n``) predicts positive the rows whose
-score is at or above the ``k``-th smallest distinct position: the ``n - k``
-highest-scored rows. Only cuts between two different scores are valid, so a
-threshold never falls inside a block of equal scores. Every optimizer returns
+A *cut* ``k`` of a label (``0 <= k <= n``) predicts positive the rows at
+sorted positions ``k, ..., n - 1``: the ``n - k`` highest-scored rows. Only
+cuts at the start of a block of equal scores are *valid*, so a threshold
+never falls inside a block of equal scores. Every optimizer returns
 thresholds through :meth:`SortedScores.thresholds_from_cuts`, and every
 prediction is ``y_score >= threshold``.
+
+:func:`sort_scores` builds the structure. Hard 0/1 targets without sample
+weights take a fast path that never computes a full argsort: the scores and
+the positive rows' scores are sorted per label (``np.sort``), and the
+positive mass below a cut is found by binary search. Soft targets and sample
+weights take the general path: an argsort and cumulative sums of the weighted
+target mass.
 """
 
 from __future__ import annotations
@@ -14,54 +21,66 @@ import numpy as np
 
 
 class SortedScores:
-    """Scores sorted per label with cumulative weighted target mass.
-
-    Parameters
-    ----------
-    scores : ndarray of shape (n_samples, n_labels)
-        Finite scores.
-    targets : ndarray of shape (n_samples, n_labels)
-        Targets in [0, 1].
-    weights : ndarray of shape (n_samples,)
-        Non-negative row weights.
+    """Scores sorted per label, with the target mass below any valid cut.
 
     Attributes
     ----------
     values : ndarray of shape (n_samples, n_labels)
         Scores sorted ascending in each column.
-    cum_pos, cum_neg : ndarray of shape (n_samples + 1, n_labels)
-        ``cum_pos[k]`` is the weighted target mass (``w * y``) of the ``k``
-        lowest-scored rows, ``cum_neg[k]`` the same for ``w * (1 - y)``.
-    block_start : ndarray of shape (n_samples, n_labels)
-        For each sorted position, the first position of its block of equal
-        scores.
+    total_pos, total_neg : ndarray of shape (n_labels,)
+        Weighted target mass ``sum(w * y)`` and ``sum(w * (1 - y))`` per label.
     """
 
-    def __init__(self, scores: np.ndarray, targets: np.ndarray, weights: np.ndarray):
-        n, n_labels = scores.shape
-        order = np.argsort(scores, axis=0, kind="stable")
-        self.values = np.take_along_axis(scores, order, axis=0)
-        pos = np.take_along_axis(targets, order, axis=0) * weights[order]
-        neg = weights[order] - pos
-        zero = np.zeros((1, n_labels))
-        self.cum_pos = np.concatenate([zero, np.cumsum(pos, axis=0)])
-        self.cum_neg = np.concatenate([zero, np.cumsum(neg, axis=0)])
-        new_block = np.ones((n, n_labels), dtype=bool)
+    values: np.ndarray
+    total_pos: np.ndarray
+    total_neg: np.ndarray
+
+    @property
+    def n_samples(self) -> int:
+        """Number of rows."""
+        return self.values.shape[0]
+
+    @property
+    def n_labels(self) -> int:
+        """Number of labels."""
+        return self.values.shape[1]
+
+    def mass_below(self, cuts: np.ndarray, label: int | None = None):
+        """Weighted positive and negative mass of the rows below valid cuts.
+
+        Parameters
+        ----------
+        cuts : ndarray of int
+            Shape (..., n_labels), one column per label; or any shape with
+            ``label`` given (candidate cuts of that label). Cuts must be valid
+            (block starts, or ``n``).
+        label : int or None
+            Label of the candidate cuts.
+
+        Returns
+        -------
+        pos_below, neg_below : ndarrays of float shaped like ``cuts``.
+        """
+        raise NotImplementedError
+
+    def block_start(self, positions: np.ndarray) -> np.ndarray:
+        """First position of the block of equal scores holding each position.
+
+        ``positions`` has shape (m, n_labels), values in ``[0, n)``.
+        """
+        out = np.empty_like(positions)
+        for c in range(self.n_labels):
+            col = self.values[:, c]
+            out[:, c] = np.searchsorted(col, col[positions[:, c]], side="left")
+        return out
+
+    def block_start_all(self) -> np.ndarray:
+        """Block start of every sorted position, shape (n_samples, n_labels)."""
+        n = self.n_samples
+        new_block = np.ones(self.values.shape, dtype=bool)
         new_block[1:] = self.values[1:] != self.values[:-1]
         starts = np.where(new_block, np.arange(n)[:, None], 0)
-        self.block_start = np.maximum.accumulate(starts, axis=0)
-        self.n_samples = n
-        self.n_labels = n_labels
-
-    @property
-    def total_pos(self) -> np.ndarray:
-        """Weighted target mass of each label, shape (n_labels,)."""
-        return self.cum_pos[-1]
-
-    @property
-    def total_neg(self) -> np.ndarray:
-        """Weighted non-target mass of each label, shape (n_labels,)."""
-        return self.cum_neg[-1]
+        return np.maximum.accumulate(starts, axis=0)
 
     def valid_cuts(self, label: int) -> np.ndarray:
         """Valid cuts of one label: 0, n and every position between two different scores."""
@@ -70,31 +89,11 @@ class SortedScores:
         return np.concatenate([[0], inner, [self.n_samples]])
 
     def counts_at_cuts(self, cuts: np.ndarray, label: int | None = None):
-        """TP, FP, FN of cuts.
-
-        Parameters
-        ----------
-        cuts : ndarray of int
-            Shape (n_labels,) (one cut per label) or any shape when ``label``
-            is given (candidate cuts of that label).
-        label : int or None
-            Label whose candidate cuts are evaluated.
-
-        Returns
-        -------
-        tp, fp, fn : ndarrays shaped like ``cuts``.
-        """
-        if label is None:
-            cols = np.arange(self.n_labels)
-            below_pos = self.cum_pos[cuts, cols]
-            below_neg = self.cum_neg[cuts, cols]
-            total_pos, total_neg = self.total_pos, self.total_neg
-        else:
-            below_pos = self.cum_pos[cuts, label]
-            below_neg = self.cum_neg[cuts, label]
-            total_pos, total_neg = self.total_pos[label], self.total_neg[label]
-        tp = total_pos - below_pos
-        return tp, total_neg - below_neg, below_pos
+        """TP, FP, FN of valid cuts (shape as in :meth:`mass_below`)."""
+        pos_below, neg_below = self.mass_below(cuts, label)
+        total_pos = self.total_pos if label is None else self.total_pos[label]
+        total_neg = self.total_neg if label is None else self.total_neg[label]
+        return total_pos - pos_below, total_neg - neg_below, pos_below
 
     def cuts_from_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
         """Cut of each label that ``scores >= thresholds`` makes on these rows."""
@@ -121,3 +120,76 @@ class SortedScores:
         mid = np.where(mid > low, mid, high)
         top = np.nextafter(vals[-1].astype(np.float64), np.inf)
         return np.where(cuts <= 0, vals[0].astype(np.float64), np.where(cuts >= n, top, mid))
+
+
+class _CumulativeScores(SortedScores):
+    """General path: argsort plus cumulative weighted target mass."""
+
+    def __init__(self, scores, targets, weights):
+        n_labels = scores.shape[1]
+        order = np.argsort(scores, axis=0, kind="stable")
+        self.values = np.take_along_axis(scores, order, axis=0)
+        pos = np.take_along_axis(targets, order, axis=0) * weights[order]
+        neg = weights[order] - pos
+        zero = np.zeros((1, n_labels))
+        self._cum_pos = np.concatenate([zero, np.cumsum(pos, axis=0)])
+        self._cum_neg = np.concatenate([zero, np.cumsum(neg, axis=0)])
+        self.total_pos = self._cum_pos[-1]
+        self.total_neg = self._cum_neg[-1]
+
+    def mass_below(self, cuts, label=None):  # noqa: D102
+        if label is None:
+            cols = np.arange(self.n_labels)
+            return self._cum_pos[cuts, cols], self._cum_neg[cuts, cols]
+        return self._cum_pos[cuts, label], self._cum_neg[cuts, label]
+
+
+class _HardScores(SortedScores):
+    """Fast path for 0/1 targets and unit weights: two sorts, no argsort."""
+
+    def __init__(self, scores, targets):
+        positive = targets == 1
+        self.values = np.sort(scores, axis=0)
+        # Positive rows' scores first (sorted), the other entries pushed to +inf.
+        self._pos_values = np.sort(np.where(positive, scores, np.inf), axis=0)
+        self.total_pos = positive.sum(axis=0).astype(np.float64)
+        self.total_neg = scores.shape[0] - self.total_pos
+        self._n_pos = self.total_pos.astype(np.int64)
+
+    def _pos_below(self, cuts, c):
+        cuts = np.asarray(cuts)
+        n = self.n_samples
+        at = self.values[np.minimum(cuts, n - 1), c]
+        below = np.searchsorted(self._pos_values[: self._n_pos[c], c], at, side="left")
+        return np.where(cuts >= n, self._n_pos[c], below).astype(np.float64)
+
+    def mass_below(self, cuts, label=None):  # noqa: D102
+        cuts = np.asarray(cuts)
+        if label is not None:
+            pos = self._pos_below(cuts, label)
+            return pos, cuts - pos
+        pos = np.empty(cuts.shape, dtype=np.float64)
+        for c in range(self.n_labels):
+            pos[..., c] = self._pos_below(cuts[..., c], c)
+        return pos, cuts - pos
+
+
+def sort_scores(scores: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> SortedScores:
+    """Sort the scores per label, by the fastest exact path for these inputs.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples, n_labels)
+        Finite scores.
+    targets : ndarray of shape (n_samples, n_labels)
+        Targets in [0, 1].
+    weights : ndarray of shape (n_samples,)
+        Non-negative row weights.
+
+    Returns
+    -------
+    SortedScores
+    """
+    if (weights == 1).all() and ((targets == 0) | (targets == 1)).all():
+        return _HardScores(scores, targets)
+    return _CumulativeScores(scores, targets, weights)

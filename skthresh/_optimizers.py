@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._cuts import SortedScores
+from ._cuts import SortedScores, sort_scores
 from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric
 from ._set_metrics import tversky_from_counts
@@ -58,11 +58,8 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
             [np.searchsorted(ss.values[:, c], candidates, side="left")
              for c in range(ss.n_labels)], axis=1,
         )  # (G, L)
-        cols = np.arange(ss.n_labels)
-        below_pos, below_neg = ss.cum_pos[cuts, cols], ss.cum_neg[cuts, cols]
-        tp = ss.total_pos - below_pos
-        values = metric.from_counts(tp, ss.total_neg - below_neg, below_pos,
-                                    xp=np, zero_division=zero_division)
+        tp, fp, fn = ss.counts_at_cuts(cuts)
+        values = metric.from_counts(tp, fp, fn, xp=np, zero_division=zero_division)
     else:
         if candidates.size > 128:
             candidates = np.unique(np.quantile(candidates, np.linspace(0, 1, 128)))
@@ -110,7 +107,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
         metric = get_set_metric(self.scoring)
-        ss = SortedScores(scores, targets, weights)
+        ss = sort_scores(scores, targets, weights)
 
         has_pos = ss.total_pos > 0
         shared, shared_cuts = shared_threshold_cuts(
@@ -126,10 +123,13 @@ class BaseThresholdOptimizer(BaseEstimator):
         self.shared_threshold_ = shared
         self.n_labels_ = scores.shape[1]
         self._fitted_1d = was_1d
-        self.best_score_ = float(
-            metric.score(targets, (scores >= thresholds).astype(np.float64), weights,
-                         xp=np, zero_division=self.zero_division)
-        )
+        if metric.decomposable:  # exact, from the counts of the chosen cuts
+            tp, fp, fn = ss.counts_at_cuts(ss.cuts_from_thresholds(thresholds))
+            best = metric.from_counts(tp, fp, fn, xp=np, zero_division=self.zero_division)
+        else:
+            best = metric.score(targets, (scores >= thresholds).astype(np.float64), weights,
+                                xp=np, zero_division=self.zero_division)
+        self.best_score_ = float(best)
         return self
 
     def _warn_degenerate(self, has_pos, cuts, ss):
@@ -391,7 +391,7 @@ class _CountSweep:
 
     def __init__(self, ss, metric, cuts, zero_division):
         self.ss, self.metric, self.cuts, self.zd = ss, metric, cuts, zero_division
-        self.tp, self.fp, self.fn = ss.counts_at_cuts(cuts)
+        self.tp, self.fp, self.fn = (x.copy() for x in ss.counts_at_cuts(cuts))
         self.support = ss.total_pos
 
     def value(self) -> float:
@@ -595,9 +595,9 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         if not (isinstance(self.init, str) and self.init == "auto"):
             init = np.broadcast_to(np.asarray(self.init, dtype=np.float64), (ss.n_labels,))
             init_cuts = ss.cuts_from_thresholds(init)
-        t0 = _sgl.positions_from_cuts(problem, init_cuts, ss)
+        t0 = _sgl.positions_from_cuts(problem, init_cuts)
         cuts, curve = _sgl.learn_cuts(
-            problem, metric, ss, t0, trainable=trainable, max_iter=self.max_iter,
+            problem, metric, t0, trainable=trainable, max_iter=self.max_iter,
             learning_rate=self.learning_rate, sigma=self.sigma, learn_sigma=self.learn_sigma,
             tol=self.tol, n_iter_no_change=self.n_iter_no_change, n_bootstrap=self.n_bootstrap,
             seed=int(check_random_state(self.random_state).randint(2**31 - 1)), device=device,

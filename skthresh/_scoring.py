@@ -129,7 +129,9 @@ class SetMetric:
             weights = tp + fn if support is None else support
             total = weights.sum(axis=-1)
             safe = xp.where(total > 0, total, total * 0 + 1)
-            return xp.where(total > 0, (per_item * weights).sum(axis=-1) / safe, total * 0)
+            # No support anywhere: scikit-learn falls back to the plain mean.
+            return xp.where(total > 0, (per_item * weights).sum(axis=-1) / safe,
+                            per_item.mean(axis=-1))
         # samples
         if sample_weight is None:
             return per_item.mean(axis=-1)

@@ -23,6 +23,14 @@ Two choices make this fast and scale-free:
   block is its own bin and the computation is exact. The ``"samples"``
   average keeps every row.
 
+For binned problems the surrogate gradient is written out (the chain rule of
+the surrogate step through the bin masses, with autograd only for the
+metric's derivative with respect to the confusion counts), so one epoch is a
+few passes over an (n_bins, n_labels) array and the forward metric is read off
+cumulative sums. :func:`surrogate_value_and_grads` is the same computation by
+autograd through :class:`SurrogateStep`, used for the per-sample average and
+to test the written-out gradient.
+
 Tensors live only inside :func:`learn_cuts`; it returns numpy cuts.
 """
 
@@ -100,6 +108,7 @@ class RankProblem:
     n_bins: int
     first_pos: np.ndarray | None = None  # binned form only
     row_weight: np.ndarray | None = None  # dense form only
+    block_start: np.ndarray | None = None  # dense form only
 
     @property
     def binned(self) -> bool:
@@ -107,59 +116,117 @@ class RankProblem:
         return self.first_pos is not None
 
 
-def binned_problem(sorted_scores: SortedScores, max_bins: int) -> RankProblem:
-    """Group each label's sorted rows into rank bins that never split ties."""
-    ss = sorted_scores
+def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
+    """Group each label's sorted rows into rank bins that never split ties.
+
+    Bin ``b`` of a label starts at the block start of sorted position
+    ``floor(b n / B)``; a block of equal scores that spans several such
+    positions leaves the later bins empty.
+    """
     n, n_labels = ss.n_samples, ss.n_labels
     n_bins = int(min(max_bins, n))
-    bin_of_pos = (ss.block_start * n_bins) // n  # (n, L), non-decreasing per column
+    starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
     first_pos = np.empty((n_bins + 1, n_labels), dtype=np.int64)
-    edges = np.arange(n_bins + 1)
-    for c in range(n_labels):
-        first_pos[:, c] = np.searchsorted(bin_of_pos[:, c], edges, side="left")
-    cols = np.arange(n_labels)
-    cum_pos = ss.cum_pos[first_pos, cols]
-    cum_neg = ss.cum_neg[first_pos, cols]
+    first_pos[:-1] = ss.block_start(np.broadcast_to(starts[:, None], (n_bins, n_labels)))
+    first_pos[-1] = n
+    pos_below, neg_below = ss.mass_below(first_pos)
     u = (np.arange(n_bins) + 0.5) / n_bins
-    return RankProblem(u, np.diff(cum_pos, axis=0), np.diff(cum_neg, axis=0), n_bins, first_pos)
+    return RankProblem(u, np.diff(pos_below, axis=0), np.diff(neg_below, axis=0), n_bins,
+                       first_pos)
 
 
-def dense_problem(scores, targets, weights, sorted_scores: SortedScores) -> RankProblem:
+def dense_problem(scores, targets, weights, ss: SortedScores) -> RankProblem:
     """Keep every row (needed for the per-sample average); rank-transform each column."""
-    n = sorted_scores.n_samples
+    n = ss.n_samples
+    block_start = ss.block_start_all()
     order = np.argsort(scores, axis=0, kind="stable")
     u = np.empty(scores.shape)
-    np.put_along_axis(u, order, (sorted_scores.block_start + 0.5) / n, axis=0)
+    np.put_along_axis(u, order, (block_start + 0.5) / n, axis=0)
     pos = targets * weights[:, None]
-    return RankProblem(u, pos, weights[:, None] - pos, n, row_weight=weights)
+    return RankProblem(u, pos, weights[:, None] - pos, n, row_weight=weights,
+                       block_start=block_start)
 
 
-def cuts_from_positions(problem: RankProblem, t: np.ndarray, sorted_scores: SortedScores):
+def cuts_from_positions(problem: RankProblem, t: np.ndarray) -> np.ndarray:
     """Valid cuts realised by rank thresholds ``t`` (a row is positive when ``u > t``)."""
     if problem.binned:
-        b = np.clip(np.ceil(t * problem.n_bins - 0.5), 0, problem.n_bins).astype(np.int64)
+        b = np.clip(np.floor(t * problem.n_bins - 0.5) + 1, 0, problem.n_bins).astype(np.int64)
         return problem.first_pos[b, np.arange(len(t))]
-    n = sorted_scores.n_samples
-    centers = (sorted_scores.block_start + 0.5) / n  # sorted, per column
+    n = problem.n_bins
+    centers = (problem.block_start + 0.5) / n  # sorted, per column
     return np.array([np.searchsorted(centers[:, c], t[c], side="right") for c in range(len(t))])
 
 
-def positions_from_cuts(problem: RankProblem, cuts: np.ndarray, sorted_scores: SortedScores):
-    """Rank thresholds that sit on the boundary of the given cuts."""
-    n = sorted_scores.n_samples
+def positions_from_cuts(problem: RankProblem, cuts: np.ndarray) -> np.ndarray:
+    """Rank thresholds on the bin boundary at or below each cut."""
     if problem.binned:
-        cols = np.arange(len(cuts))
-        bounded = np.minimum(cuts, n - 1)
-        b = (sorted_scores.block_start[bounded, cols] * problem.n_bins) // n
-        b = np.where(cuts >= n, problem.n_bins, b)
-        return b / problem.n_bins
-    return cuts / n
+        b = np.array([np.searchsorted(problem.first_pos[:, c], cuts[c], side="right") - 1
+                      for c in range(len(cuts))])
+        return np.clip(b, 0, problem.n_bins) / problem.n_bins
+    return cuts / problem.n_bins
+
+
+class _BinnedObjective:
+    """Metric and surrogate gradients on binned data, written out."""
+
+    def __init__(self, problem, metric, pos, neg, dtype, zero_division):
+        self.metric, self.zd = metric, zero_division
+        device = pos.device
+        self.n_bins = problem.n_bins
+        self.pos, self.neg = pos.to(torch.float32), neg.to(torch.float32)  # kernels only
+        zero = torch.zeros_like(pos[:, :1])
+        self.cum_pos = torch.cat([zero, pos.cumsum(1)], dim=1)  # (K, B + 1, L)
+        self.cum_neg = torch.cat([zero, neg.cumsum(1)], dim=1)
+        self.total_pos, self.total_neg = self.cum_pos[:, -1], self.cum_neg[:, -1]
+        self.support = self.total_pos
+        self.u = torch.as_tensor(problem.u, dtype=torch.float32, device=device)[None, :, None]
+
+    def __call__(self, t, s):
+        with torch.no_grad():
+            b = torch.clamp(torch.floor(t * self.n_bins - 0.5) + 1, 0, self.n_bins).long()
+            tp = self.total_pos - self.cum_pos.gather(1, b[:, None, :])[:, 0]
+            fp = self.total_neg - self.cum_neg.gather(1, b[:, None, :])[:, 0]
+        with torch.enable_grad():
+            tp = tp.requires_grad_(True)
+            fp = fp.requires_grad_(True)
+            value = self.metric.from_counts(tp, fp, self.total_pos - tp, self.support, xp=torch,
+                                            zero_division=self.zd)
+            g_tp, g_fp = torch.autograd.grad(value.sum(), (tp, fp))
+        with torch.no_grad():
+            t32, s32 = t.to(torch.float32)[:, None, :], s.to(torch.float32)[:, None, :]
+            z = self.u - t32
+            sig = torch.sigmoid(s32 * z)
+            dh = sig * (1 - sig)  # surrogate derivative of the step at sigma * z
+            dh *= g_tp.to(torch.float32)[:, None, :] * self.pos \
+                + g_fp.to(torch.float32)[:, None, :] * self.neg
+            grad_t = -(s32[:, 0] * dh.sum(1))
+            grad_s = (dh * z).sum(1)
+        return value.detach(), grad_t.to(t.dtype), grad_s.to(s.dtype)
+
+
+def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_weight,
+                              zero_division):
+    """Metric and its surrogate gradients by autograd through :class:`SurrogateStep`.
+
+    Shapes: ``u`` (1, R, L) or (1, R, 1); ``pos``/``neg`` (K, R, L); ``t``/``s``
+    (K, L). ``axis`` is the axis summed to get the counts (1 per label,
+    2 per row).
+    """
+    with torch.enable_grad():
+        t = t.detach().requires_grad_(True)
+        s = s.detach().requires_grad_(True)
+        h = SurrogateStep.apply(s[:, None, :] * (u - t[:, None, :]))
+        tp = (h * pos).sum(axis=axis)
+        fp = (h * neg).sum(axis=axis)
+        value = metric.from_counts(tp, fp, pos.sum(axis=axis) - tp, support, xp=torch,
+                                   zero_division=zero_division, sample_weight=row_weight)
+        grad_t, grad_s = torch.autograd.grad(value.sum(), (t, s))
+    return value.detach(), grad_t, grad_s
 
 
 def learn_cuts(
     problem: RankProblem,
     metric: SetMetric,
-    sorted_scores: SortedScores,
     t_init: np.ndarray,
     *,
     trainable: np.ndarray,
@@ -175,7 +242,7 @@ def learn_cuts(
     verbose: int = 0,
     zero_division: float = 0.0,
 ):
-    """Run SGL and return cuts, on the data itself or averaged over bootstrap fits.
+    """Run SGL and return cuts, on the data itself or as the median of bootstrap fits.
 
     With ``n_bootstrap = 0`` one model is fitted on the data and the thresholds
     of its best epoch are kept. With ``n_bootstrap = K > 0``, ``K`` models are
@@ -191,8 +258,6 @@ def learn_cuts(
         The data in rank space.
     metric : SetMetric
         Objective (maximised).
-    sorted_scores : SortedScores
-        The exact sorted data, to turn rank thresholds into cuts.
     t_init : ndarray of shape (n_labels,)
         Initial rank thresholds.
     trainable : ndarray of bool, shape (n_labels,)
@@ -218,8 +283,6 @@ def learn_cuts(
     dtype = torch.float64 if device.type == "cpu" else torch.float32
     as_t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)  # noqa: E731
     pos, neg = as_t(problem.pos)[None], as_t(problem.neg)[None]  # (1, R, L)
-    u = as_t(problem.u)
-    u = u[None, :, None] if u.ndim == 1 else u[None]
     row_weight = None if problem.row_weight is None else as_t(problem.row_weight)[None]
     n_models = max(n_bootstrap, 1)
     if n_bootstrap:
@@ -231,14 +294,22 @@ def learn_cuts(
             draw = torch.poisson(torch.ones(n_models, problem.pos.shape[0]), generator=gen)
             draw = draw.to(device=device, dtype=dtype)
             pos, neg, row_weight = pos * draw[..., None], neg * draw[..., None], row_weight * draw
-    axis = 1 if problem.binned else 2
-    total_pos = pos.sum(axis=axis)
-    support = pos.sum(axis=1)
+
+    if problem.binned:
+        objective = _BinnedObjective(problem, metric, pos, neg, dtype, zero_division)
+    else:
+        u = as_t(problem.u)[None]
+        support = pos.sum(axis=1)
+
+        def objective(t, s):
+            return surrogate_value_and_grads(u, pos, neg, t, s, metric, axis=2,
+                                             support=support, row_weight=row_weight,
+                                             zero_division=zero_division)
 
     mask = torch.as_tensor(trainable, device=device)
     t0 = as_t(t_init).expand(n_models, -1).contiguous()  # (K, L)
-    t = t0.clone().requires_grad_(True)
-    s = torch.full_like(t0, float(sigma)).requires_grad_(learn_sigma)
+    t = t0.clone()
+    s = torch.full_like(t0, float(sigma))
     opt = torch.optim.Adam([t, s] if learn_sigma else [t], lr=learning_rate)
 
     best_value = torch.full((n_models,), -math.inf, dtype=dtype, device=device)
@@ -246,32 +317,23 @@ def learn_cuts(
     curve: list[float] = []
     no_change = 0
     for epoch in range(max_iter):
-        opt.zero_grad(set_to_none=True)
-        t_eff = torch.where(mask, t, t0)
-        h = SurrogateStep.apply(s[:, None, :] * (u - t_eff[:, None, :]))
-        tp = (h * pos).sum(axis=axis)
-        fp = (h * neg).sum(axis=axis)
-        value = metric.from_counts(
-            tp, fp, total_pos - tp, support, xp=torch, zero_division=zero_division,
-            sample_weight=row_weight,
-        )  # (K,)
-        (-value.sum()).backward()
-        with torch.no_grad():
-            better = value > best_value + tol
-            best_value = torch.where(better, value, best_value)
-            best_t = torch.where(better[:, None], t_eff, best_t)
-        curve.append(float(value[0].detach()))
+        value, grad_t, grad_s = objective(t, s)
+        better = value > best_value + tol
+        best_value = torch.where(better, value, best_value)
+        best_t = torch.where(better[:, None], t, best_t)
+        curve.append(float(value[0]))
         no_change = 0 if bool(better.any()) else no_change + 1
         if verbose > 1:
             print(f"SGL epoch {epoch + 1}: {metric.name or 'score'} = {curve[-1]:.6f}")
         if no_change >= n_iter_no_change:
             break
+        t.grad = torch.where(mask, -grad_t, 0.0)  # Adam minimises the loss -metric
+        s.grad = -grad_s
         opt.step()
-        with torch.no_grad():
-            t.clamp_(0.0, 1.0)
-            s.clamp_(min=1e-3)
+        t.clamp_(0.0, 1.0)
+        s.clamp_(min=1e-3)
     if verbose == 1:
         print(f"SGL: {len(curve)} epochs, best {metric.name or 'score'} = "
               f"{float(best_value.max()):.6f}")
     t_final = best_t.median(dim=0).values if n_bootstrap else best_t[0]
-    return cuts_from_positions(problem, t_final.cpu().numpy(), sorted_scores), curve
+    return cuts_from_positions(problem, t_final.cpu().numpy()), curve

@@ -66,12 +66,17 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
 
     Returns
     -------
-    targets : ndarray of float64, shape (n_samples, n_labels)
+    targets : ndarray of shape (n_samples, n_labels)
+        Integer and boolean input keeps its (small) dtype; anything else
+        becomes float64.
     """
     if sp.issparse(y_true):
         y_true = y_true.toarray()
+    arr = np.asarray(y_true)
+    keep = arr.dtype.kind in "biu"
     arr = check_array(
-        y_true, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name=name
+        arr, ensure_2d=False, dtype=None if keep else np.float64, ensure_all_finite=False,
+        input_name=name,
     )
     if arr.ndim == 1:
         arr = arr[:, None]
@@ -79,9 +84,9 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
         raise ValueError(
             f"{name} has shape {arr.shape}, which does not match the scores' shape {tuple(shape)}."
         )
-    if not np.isfinite(arr).all():
+    if not keep and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values.")
-    if arr.min(initial=0.0) < 0 or arr.max(initial=0.0) > 1:
+    if arr.min(initial=0) < 0 or arr.max(initial=0) > 1:
         raise ValueError(
             f"{name} must hold values in [0, 1] (0/1 labels, or soft targets), got values in "
             f"[{arr.min():g}, {arr.max():g}]."
