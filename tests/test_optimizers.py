@@ -315,3 +315,38 @@ def test_verbose_prints_progress(multilabel_scores, capsys):
         warnings.simplefilter("error")
         CoordinateThresholdOptimizer(verbose=1).fit(scores, y)
     assert "coordinate pass 1" in capsys.readouterr().out
+
+
+def test_written_out_gradient_equals_autograd_through_the_surrogate_step():
+    """Check the binned objective's gradients against autograd through SurrogateStep."""
+    from skthresh import _sgl
+    from skthresh._cuts import sort_scores
+
+    rng = np.random.default_rng(8)
+    y = (rng.random((500, 4)) < 0.2).astype(int)
+    scores = rng.normal(size=y.shape) + y
+    ss = sort_scores(scores, y, np.ones(500))
+    problem = _sgl.binned_problem(ss, 64)
+    t = torch.tensor([[0.3, 0.5, 0.7, 0.82]], dtype=torch.float64)
+    s = torch.tensor([[20.0, 35.0, 50.0, 80.0]], dtype=torch.float64)
+    pos = torch.as_tensor(problem.pos)[None]
+    neg = torch.as_tensor(problem.neg)[None]
+    for scoring in ("f1_micro", "f1_macro", "jaccard_weighted"):
+        metric = get_set_metric(scoring)
+        written = _sgl._BinnedObjective(problem, metric, pos, neg, torch.float64, 0.0)(t, s)
+        u = torch.as_tensor(problem.u)[None, :, None]
+        auto = _sgl.surrogate_value_and_grads(u, pos, neg, t, s, metric, axis=1,
+                                              support=pos.sum(axis=1), row_weight=None,
+                                              zero_division=0.0)
+        for a, b in zip(written, auto):
+            torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+def test_fast_and_general_count_paths_agree(multilabel_scores, make):
+    """Check that hard targets (sort-only path) and constant weights (argsort path) agree."""
+    scores, y = multilabel_scores
+    fast = make().fit(scores, y)
+    general = make().fit(scores, y, sample_weight=np.full(len(y), 2.0))
+    np.testing.assert_array_equal(fast.thresholds_, general.thresholds_)
+    assert fast.best_score_ == pytest.approx(general.best_score_)
