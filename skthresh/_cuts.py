@@ -31,9 +31,14 @@ class SortedScores:
         Weighted target mass ``sum(w * y)`` and ``sum(w * (1 - y))`` per label.
     """
 
-    values: np.ndarray
+    _values_t: np.ndarray  # (n_labels, n_samples), C-contiguous: fast per-label search
     total_pos: np.ndarray
     total_neg: np.ndarray
+
+    @property
+    def values(self) -> np.ndarray:
+        """Scores sorted ascending in each column, shape (n_samples, n_labels) (a view)."""
+        return self._values_t.T
 
     @property
     def n_samples(self) -> int:
@@ -68,10 +73,14 @@ class SortedScores:
 
         ``positions`` has shape (m, n_labels), values in ``[0, n)``.
         """
-        out = np.empty_like(positions)
-        for c in range(self.n_labels):
-            col = self.values[:, c]
-            out[:, c] = np.searchsorted(col, col[positions[:, c]], side="left")
+        out = np.array(positions, dtype=np.int64, copy=True)
+        cols = np.arange(self.n_labels)
+        # Only a position whose predecessor holds the same score is inside a block.
+        inside = (out > 0) & (self.values[np.maximum(out - 1, 0), cols] == self.values[out, cols])
+        for c in np.flatnonzero(inside.any(axis=0)):
+            col = self._values_t[c]
+            rows = inside[:, c]
+            out[rows, c] = np.searchsorted(col, col[out[rows, c]], side="left")
         return out
 
     def block_start_all(self) -> np.ndarray:
@@ -84,7 +93,7 @@ class SortedScores:
 
     def valid_cuts(self, label: int) -> np.ndarray:
         """Valid cuts of one label: 0, n and every position between two different scores."""
-        col = self.values[:, label]
+        col = self._values_t[label]
         inner = np.flatnonzero(col[1:] != col[:-1]) + 1
         return np.concatenate([[0], inner, [self.n_samples]])
 
@@ -98,7 +107,7 @@ class SortedScores:
     def cuts_from_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
         """Cut of each label that ``scores >= thresholds`` makes on these rows."""
         return np.array(
-            [np.searchsorted(self.values[:, c], thresholds[c], side="left")
+            [np.searchsorted(self._values_t[c], thresholds[c], side="left")
              for c in range(self.n_labels)]
         )
 
@@ -128,7 +137,7 @@ class _CumulativeScores(SortedScores):
     def __init__(self, scores, targets, weights):
         n_labels = scores.shape[1]
         order = np.argsort(scores, axis=0, kind="stable")
-        self.values = np.take_along_axis(scores, order, axis=0)
+        self._values_t = np.ascontiguousarray(np.take_along_axis(scores, order, axis=0).T)
         pos = np.take_along_axis(targets, order, axis=0) * weights[order]
         neg = weights[order] - pos
         zero = np.zeros((1, n_labels))
@@ -148,19 +157,26 @@ class _HardScores(SortedScores):
     """Fast path for 0/1 targets and unit weights: two sorts, no argsort."""
 
     def __init__(self, scores, targets):
-        positive = targets == 1
-        self.values = np.sort(scores, axis=0)
-        # Positive rows' scores first (sorted), the other entries pushed to +inf.
-        self._pos_values = np.sort(np.where(positive, scores, np.inf), axis=0)
-        self.total_pos = positive.sum(axis=0).astype(np.float64)
+        self._values_t = np.ascontiguousarray(scores.T)
+        self._values_t.sort(axis=1)
+        # Scores of the positive rows, sorted within each label and stored one
+        # label after the other (positives are usually a small fraction).
+        label_of, row_of = np.nonzero(np.asarray(targets == 1).T)
+        pos_scores = scores[row_of, label_of]
+        order = np.lexsort((pos_scores, label_of))
+        self._pos_values = pos_scores[order]
+        counts = np.bincount(label_of, minlength=scores.shape[1])
+        self._pos_offsets = np.concatenate([[0], np.cumsum(counts)])
+        self.total_pos = counts.astype(np.float64)
         self.total_neg = scores.shape[0] - self.total_pos
-        self._n_pos = self.total_pos.astype(np.int64)
+        self._n_pos = counts
 
     def _pos_below(self, cuts, c):
         cuts = np.asarray(cuts)
         n = self.n_samples
-        at = self.values[np.minimum(cuts, n - 1), c]
-        below = np.searchsorted(self._pos_values[: self._n_pos[c], c], at, side="left")
+        at = self._values_t[c, np.minimum(cuts, n - 1)]
+        segment = self._pos_values[self._pos_offsets[c]: self._pos_offsets[c + 1]]
+        below = np.searchsorted(segment, at, side="left")
         return np.where(cuts >= n, self._n_pos[c], below).astype(np.float64)
 
     def mass_below(self, cuts, label=None):  # noqa: D102

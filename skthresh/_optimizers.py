@@ -55,7 +55,7 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
         candidates = np.unique(np.quantile(distinct, np.linspace(0, 1, _N_SHARED_CANDIDATES)))
     if metric.decomposable:
         cuts = np.stack(
-            [np.searchsorted(ss.values[:, c], candidates, side="left")
+            [np.searchsorted(ss._values_t[c], candidates, side="left")
              for c in range(ss.n_labels)], axis=1,
         )  # (G, L)
         tp, fp, fn = ss.counts_at_cuts(cuts)
@@ -473,10 +473,12 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
     applies the hard step, so the loss is the true metric of the current
     thresholds; the backward pass uses the derivative of a sigmoid of learnable
     slope ``sigma`` per label; Adam updates thresholds (and slopes) with all
-    rows in one batch. Here it runs on per-label ranks of the scores, so it
-    works for scores of any scale and any increasing transform of them gives
-    the same thresholds; rows are grouped in ``n_bins`` rank bins per label
-    for label-decomposable metrics (see :mod:`skthresh._sgl`).
+    rows in one batch. Here it runs on the logit of the per-label rank of the
+    scores, so it works for scores of any scale, any increasing transform of
+    them gives the same thresholds, and rare labels (thresholds deep in the
+    upper tail) get steps as fine as frequent ones; rows are grouped in
+    ``n_bins`` rank bins per label for label-decomposable metrics (see
+    :mod:`skthresh._sgl`).
 
     The start is chosen from the data (``init="auto"``): the best single
     threshold shared by all labels. The returned thresholds are those of the
@@ -489,10 +491,11 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         ``SetMetric.tversky(0.3, 0.7)``, ...).
     max_iter : int, default=100
         Maximum number of epochs (full-batch Adam steps).
-    learning_rate : float, default=0.01
-        Adam step size, in rank units (1.0 spans a label's whole score range).
-    sigma : float, default=50.0
-        Initial slope of the surrogate sigmoid, in rank units.
+    learning_rate : float, default=0.03
+        Adam step size on the logit-rank axis (a step of ``lr`` moves the
+        threshold past about ``lr`` times the number of rows above it).
+    sigma : float, default=10.0
+        Initial slope of the surrogate sigmoid on the logit-rank axis.
     learn_sigma : bool, default=True
         Learn one slope per label along with the thresholds.
     init : "auto", float or array-like of shape (n_labels,), default="auto"
@@ -566,7 +569,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, scoring="f1_micro", max_iter=100, learning_rate=0.01, sigma=50.0,
+    def __init__(self, *, scoring="f1_micro", max_iter=100, learning_rate=0.03, sigma=10.0,
                  learn_sigma=True, init="auto", n_bins=2048, tol=0.0, n_iter_no_change=30,
                  n_bootstrap=0, device="auto", random_state=None, zero_division=0.0, verbose=0):
         self.scoring = scoring

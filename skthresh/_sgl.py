@@ -10,11 +10,15 @@ batch.
 
 Two choices make this fast and scale-free:
 
-* Scores are replaced by their per-label rank ``u`` in [0, 1] (the centre of
-  the score's position in the sorted column). The step and the metric only
-  see the order of the scores, so any increasing transform of the scores
-  (probabilities, logits, SVM margins) gives the same thresholds, and the
-  slope never depends on the scores' range.
+* Scores are replaced by the logit of their per-label rank,
+  ``u = log(r / (1 - r))`` with ``r`` in (0, 1) the centre of the score's
+  position in the sorted column. The step and the metric only see the order
+  of the scores, so any increasing transform of the scores (probabilities,
+  logits, SVM margins) gives the same thresholds, and the slope never depends
+  on the scores' range. The logit spreads the tails: a label with 0.1 %
+  positives has its threshold near ``r = 0.999``, where one Adam step on the
+  plain rank would skip over hundreds of rows; on the logit axis a step moves
+  a number of rows proportional to the rows above the threshold.
 * For metrics that depend on the data only through per-label counts (micro,
   macro, weighted averages), rows are grouped into ``n_bins`` rank bins per
   label, with their weighted positive and negative mass. One epoch then costs
@@ -130,7 +134,7 @@ def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
     first_pos[:-1] = ss.block_start(np.broadcast_to(starts[:, None], (n_bins, n_labels)))
     first_pos[-1] = n
     pos_below, neg_below = ss.mass_below(first_pos)
-    u = (np.arange(n_bins) + 0.5) / n_bins
+    u = _rank_to_axis((np.arange(n_bins) + 0.5) / n_bins)
     return RankProblem(u, np.diff(pos_below, axis=0), np.diff(neg_below, axis=0), n_bins,
                        first_pos)
 
@@ -141,19 +145,25 @@ def dense_problem(scores, targets, weights, ss: SortedScores) -> RankProblem:
     block_start = ss.block_start_all()
     order = np.argsort(scores, axis=0, kind="stable")
     u = np.empty(scores.shape)
-    np.put_along_axis(u, order, (block_start + 0.5) / n, axis=0)
+    np.put_along_axis(u, order, _rank_to_axis((block_start + 0.5) / n), axis=0)
     pos = targets * weights[:, None]
     return RankProblem(u, pos, weights[:, None] - pos, n, row_weight=weights,
                        block_start=block_start)
 
 
+def _rank_to_axis(r):
+    """The axis SGL works on: the logit of the rank, ``log(r / (1 - r))``."""
+    r = np.asarray(r, dtype=np.float64)
+    return np.log(r) - np.log1p(-r)
+
+
 def cuts_from_positions(problem: RankProblem, t: np.ndarray) -> np.ndarray:
-    """Valid cuts realised by rank thresholds ``t`` (a row is positive when ``u > t``)."""
+    """Valid cuts realised by thresholds ``t`` on the rank axis (positive when ``u > t``)."""
     if problem.binned:
-        b = np.clip(np.floor(t * problem.n_bins - 0.5) + 1, 0, problem.n_bins).astype(np.int64)
+        b = np.searchsorted(problem.u, t, side="right")
         return problem.first_pos[b, np.arange(len(t))]
     n = problem.n_bins
-    centers = (problem.block_start + 0.5) / n  # sorted, per column
+    centers = _rank_to_axis((problem.block_start + 0.5) / n)  # sorted, per column
     return np.array([np.searchsorted(centers[:, c], t[c], side="right") for c in range(len(t))])
 
 
@@ -162,8 +172,14 @@ def positions_from_cuts(problem: RankProblem, cuts: np.ndarray) -> np.ndarray:
     if problem.binned:
         b = np.array([np.searchsorted(problem.first_pos[:, c], cuts[c], side="right") - 1
                       for c in range(len(cuts))])
-        return np.clip(b, 0, problem.n_bins) / problem.n_bins
-    return cuts / problem.n_bins
+        b = np.clip(b, 0, problem.n_bins)
+        grid = problem.u
+    else:
+        b, grid = cuts, _rank_to_axis((np.arange(problem.n_bins) + 0.5) / problem.n_bins)
+    # midway between the centres around the boundary; outside the grid at the ends
+    lower = np.where(b > 0, grid[np.maximum(b - 1, 0)], grid[0] - 1.0)
+    upper = np.where(b < len(grid), grid[np.minimum(b, len(grid) - 1)], grid[-1] + 1.0)
+    return (lower + upper) / 2
 
 
 class _BinnedObjective:
@@ -179,11 +195,12 @@ class _BinnedObjective:
         self.cum_neg = torch.cat([zero, neg.cumsum(1)], dim=1)
         self.total_pos, self.total_neg = self.cum_pos[:, -1], self.cum_neg[:, -1]
         self.support = self.total_pos
-        self.u = torch.as_tensor(problem.u, dtype=torch.float32, device=device)[None, :, None]
+        self.u_flat = torch.as_tensor(problem.u, dtype=torch.float64, device=device)
+        self.u = self.u_flat.to(torch.float32)[None, :, None]
 
     def __call__(self, t, s):
         with torch.no_grad():
-            b = torch.clamp(torch.floor(t * self.n_bins - 0.5) + 1, 0, self.n_bins).long()
+            b = torch.searchsorted(self.u_flat, t.to(self.u_flat.dtype).contiguous(), right=True)
             tp = self.total_pos - self.cum_pos.gather(1, b[:, None, :])[:, 0]
             fp = self.total_neg - self.cum_neg.gather(1, b[:, None, :])[:, 0]
         with torch.enable_grad():
@@ -312,6 +329,7 @@ def learn_cuts(
     s = torch.full_like(t0, float(sigma))
     opt = torch.optim.Adam([t, s] if learn_sigma else [t], lr=learning_rate)
 
+    lo, hi = float(problem.u.min()) - 1.0, float(problem.u.max()) + 1.0
     best_value = torch.full((n_models,), -math.inf, dtype=dtype, device=device)
     best_t = t0.clone()
     curve: list[float] = []
@@ -330,7 +348,7 @@ def learn_cuts(
         t.grad = torch.where(mask, -grad_t, 0.0)  # Adam minimises the loss -metric
         s.grad = -grad_s
         opt.step()
-        t.clamp_(0.0, 1.0)
+        t.clamp_(lo, hi)
         s.clamp_(min=1e-3)
     if verbose == 1:
         print(f"SGL: {len(curve)} epochs, best {metric.name or 'score'} = "
