@@ -8,9 +8,9 @@ thresholds through :meth:`SortedScores.thresholds_from_cuts`, and every
 prediction is ``y_score >= threshold``.
 
 :func:`sort_scores` builds the structure. Hard 0/1 targets without sample
-weights take a fast path that never computes a full argsort: the scores and
-the positive rows' scores are sorted per label (``np.sort``), and the
-positive mass below a cut is found by binary search. Soft targets and sample
+weights take a fast path that never computes a full argsort: the scores are
+sorted per label (``np.sort``), each positive row is located in its label's
+sorted scores, and the positive mass below any cut is one binary search. Soft targets and sample
 weights take the general path: an argsort and cumulative sums of the weighted
 target mass.
 """
@@ -74,9 +74,10 @@ class SortedScores:
         ``positions`` has shape (m, n_labels), values in ``[0, n)``.
         """
         out = np.array(positions, dtype=np.int64, copy=True)
-        cols = np.arange(self.n_labels)
+        rows = np.arange(self.n_labels)[:, None]
+        vt = self._values_t
         # Only a position whose predecessor holds the same score is inside a block.
-        inside = (out > 0) & (self.values[np.maximum(out - 1, 0), cols] == self.values[out, cols])
+        inside = ((out > 0).T & (vt[rows, np.maximum(out - 1, 0).T] == vt[rows, out.T])).T
         for c in np.flatnonzero(inside.any(axis=0)):
             col = self._values_t[c]
             rows = inside[:, c]
@@ -154,39 +155,37 @@ class _CumulativeScores(SortedScores):
 
 
 class _HardScores(SortedScores):
-    """Fast path for 0/1 targets and unit weights: two sorts, no argsort."""
+    """Fast path for 0/1 targets and unit weights: one sort, no argsort.
+
+    Each positive row is stored by its label and the first sorted position
+    of its score, as one sorted integer key ``label * (n + 1) + position``;
+    the number of positives below any valid cut of any label is then one
+    vectorised binary search.
+    """
 
     def __init__(self, scores, targets):
+        n, n_labels = scores.shape
         self._values_t = np.ascontiguousarray(scores.T)
         self._values_t.sort(axis=1)
-        # Scores of the positive rows, sorted within each label and stored one
-        # label after the other (positives are usually a small fraction).
-        label_of, row_of = np.nonzero(np.asarray(targets == 1).T)
-        pos_scores = scores[row_of, label_of]
-        order = np.lexsort((pos_scores, label_of))
-        self._pos_values = pos_scores[order]
-        counts = np.bincount(label_of, minlength=scores.shape[1])
-        self._pos_offsets = np.concatenate([[0], np.cumsum(counts)])
+        label_of, row_of = np.nonzero(np.asarray(targets == 1).T)  # sorted by label
+        counts = np.bincount(label_of, minlength=n_labels)
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        position = np.empty(label_of.size, dtype=np.int64)
+        for c in np.flatnonzero(counts):
+            seg = slice(offsets[c], offsets[c + 1])
+            position[seg] = np.searchsorted(self._values_t[c], scores[row_of[seg], c],
+                                            side="left")
+        self._keys = np.sort(label_of.astype(np.int64) * (n + 1) + position)
+        self._key_offsets = offsets
         self.total_pos = counts.astype(np.float64)
-        self.total_neg = scores.shape[0] - self.total_pos
-        self._n_pos = counts
-
-    def _pos_below(self, cuts, c):
-        cuts = np.asarray(cuts)
-        n = self.n_samples
-        at = self._values_t[c, np.minimum(cuts, n - 1)]
-        segment = self._pos_values[self._pos_offsets[c]: self._pos_offsets[c + 1]]
-        below = np.searchsorted(segment, at, side="left")
-        return np.where(cuts >= n, self._n_pos[c], below).astype(np.float64)
+        self.total_neg = n - self.total_pos
 
     def mass_below(self, cuts, label=None):  # noqa: D102
         cuts = np.asarray(cuts)
-        if label is not None:
-            pos = self._pos_below(cuts, label)
-            return pos, cuts - pos
-        pos = np.empty(cuts.shape, dtype=np.float64)
-        for c in range(self.n_labels):
-            pos[..., c] = self._pos_below(cuts[..., c], c)
+        label_ids = np.arange(self.n_labels) if label is None else label
+        base = label_ids * (self.n_samples + 1)
+        found = np.searchsorted(self._keys, base + cuts, side="left")
+        pos = (found - self._key_offsets[label_ids]).astype(np.float64)
         return pos, cuts - pos
 
 

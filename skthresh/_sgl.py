@@ -41,6 +41,7 @@ Tensors live only inside :func:`learn_cuts`; it returns numpy cuts.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,25 +183,53 @@ def positions_from_cuts(problem: RankProblem, cuts: np.ndarray) -> np.ndarray:
     return (lower + upper) / 2
 
 
+# The surrogate derivative s(a)(1 - s(a)) is below 1.2e-7 (of its peak 0.25)
+# for |a| > 16: bins farther than 16 / sigma from a threshold are skipped.
+_KERNEL_REACH = 16.0
+
+
 class _BinnedObjective:
-    """Metric and surrogate gradients on binned data, written out."""
+    """Metric and surrogate gradients on binned data, written out.
+
+    The forward metric is read off cumulative bin masses at each threshold's
+    bin (exact). The gradient sums the surrogate derivative over the bins
+    within ``_KERNEL_REACH / sigma`` of each threshold only: a ragged window
+    per label, so rare labels, whose thresholds sit in the sparse upper tail
+    of the logit-rank axis, cost a few bins each.
+    """
 
     def __init__(self, problem, metric, pos, neg, dtype, zero_division):
         self.metric, self.zd = metric, zero_division
         device = pos.device
-        self.n_bins = problem.n_bins
-        self.pos, self.neg = pos.to(torch.float32), neg.to(torch.float32)  # kernels only
+        n_models, n_bins, n_labels = pos.shape
+        self.n_bins = n_bins
         zero = torch.zeros_like(pos[:, :1])
         self.cum_pos = torch.cat([zero, pos.cumsum(1)], dim=1)  # (K, B + 1, L)
         self.cum_neg = torch.cat([zero, neg.cumsum(1)], dim=1)
         self.total_pos, self.total_neg = self.cum_pos[:, -1], self.cum_neg[:, -1]
         self.support = self.total_pos
-        self.u_flat = torch.as_tensor(problem.u, dtype=torch.float64, device=device)
-        self.u = self.u_flat.to(torch.float32)[None, :, None]
+        # (K * L, B) float32 rows, one per (model, label), for the ragged windows
+        self.pos_rows = pos.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
+        self.neg_rows = neg.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
+        self.u = torch.as_tensor(problem.u, dtype=torch.float64, device=device)
+        self.u32 = self.u.to(torch.float32)
+        self.row_ids = torch.arange(n_models * n_labels, device=device)
+
+    def _window(self, t, s):
+        """Flat indices of the (row, bin) pairs near each threshold."""
+        half = _KERNEL_REACH / s
+        lo = torch.searchsorted(self.u, (t - half).contiguous())
+        hi = torch.searchsorted(self.u, (t + half).contiguous())
+        counts = hi - lo
+        rows = torch.repeat_interleave(self.row_ids, counts)
+        first = torch.cumsum(counts, 0) - counts
+        cols = torch.arange(rows.numel(), device=t.device) - first[rows] + lo[rows]
+        return rows, cols
 
     def __call__(self, t, s):
+        shape = t.shape
         with torch.no_grad():
-            b = torch.searchsorted(self.u_flat, t.to(self.u_flat.dtype).contiguous(), right=True)
+            b = torch.searchsorted(self.u, t.contiguous(), right=True)
             tp = self.total_pos - self.cum_pos.gather(1, b[:, None, :])[:, 0]
             fp = self.total_neg - self.cum_neg.gather(1, b[:, None, :])[:, 0]
         with torch.enable_grad():
@@ -210,15 +239,23 @@ class _BinnedObjective:
                                             zero_division=self.zd)
             g_tp, g_fp = torch.autograd.grad(value.sum(), (tp, fp))
         with torch.no_grad():
-            t32, s32 = t.to(torch.float32)[:, None, :], s.to(torch.float32)[:, None, :]
-            z = self.u - t32
-            sig = torch.sigmoid(s32 * z)
+            t_flat, s_flat = t.reshape(-1), s.reshape(-1)
+            rows, cols = self._window(t_flat, s_flat)
+            flat = rows * self.n_bins + cols
+            s32 = s_flat.to(torch.float32)
+            z = self.u32[cols] - t_flat.to(torch.float32)[rows]
+            sig = torch.sigmoid(s32[rows] * z)
             dh = sig * (1 - sig)  # surrogate derivative of the step at sigma * z
-            dh *= g_tp.to(torch.float32)[:, None, :] * self.pos \
-                + g_fp.to(torch.float32)[:, None, :] * self.neg
-            grad_t = -(s32[:, 0] * dh.sum(1))
-            grad_s = (dh * z).sum(1)
-        return value.detach(), grad_t.to(t.dtype), grad_s.to(s.dtype)
+            dh *= g_tp.reshape(-1).to(torch.float32)[rows] * self.pos_rows[flat] \
+                + g_fp.reshape(-1).to(torch.float32)[rows] * self.neg_rows[flat]
+            n_rows = t_flat.numel()
+            sum_dh = torch.zeros(n_rows, dtype=torch.float32, device=t.device)
+            sum_dh.index_add_(0, rows, dh)
+            sum_dhz = torch.zeros(n_rows, dtype=torch.float32, device=t.device)
+            sum_dhz.index_add_(0, rows, dh * z)
+            grad_t = -(s32 * sum_dh)
+        return (value.detach(), grad_t.reshape(shape).to(t.dtype),
+                sum_dhz.reshape(shape).to(s.dtype))
 
 
 def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_weight,
@@ -241,7 +278,32 @@ def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_w
     return value.detach(), grad_t, grad_s
 
 
-def learn_cuts(
+@contextmanager
+def _cpu_threads(device: torch.device, n_threads: int = 1):
+    """Run small CPU tensor ops on one thread, then restore the setting.
+
+    An epoch is a few dozen small operations; on CPU, torch's intra-op
+    threads cost more in synchronisation than they save, and much more when
+    another process holds a core.
+    """
+    if device.type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def learn_cuts(problem, metric, t_init, *, device, **kwargs):
+    """Run SGL (see :func:`_learn_cuts`) on one CPU thread or on the GPU."""
+    with _cpu_threads(device):
+        return _learn_cuts(problem, metric, t_init, device=device, **kwargs)
+
+
+def _learn_cuts(
     problem: RankProblem,
     metric: SetMetric,
     t_init: np.ndarray,
