@@ -165,7 +165,9 @@ class _HardScores(SortedScores):
 
     def __init__(self, scores, targets):
         n, n_labels = scores.shape
-        self._values_t = np.ascontiguousarray(scores.T)
+        # A copy, always: scores.T can be C-contiguous already (one label, or
+        # Fortran-ordered input), and the in-place sort must not touch the input.
+        self._values_t = np.array(scores.T, order="C", copy=True)
         self._values_t.sort(axis=1)
         label_of, row_of = np.nonzero(np.asarray(targets == 1).T)  # sorted by label
         counts = np.bincount(label_of, minlength=n_labels)

@@ -323,3 +323,22 @@ def test_verbose_reports_folds(capsys):
     ThresholdOptimizedClassifier(_ovr(), cv=2, verbose=1, optimizer="coordinate").fit(X, Y)
     out = capsys.readouterr().out
     assert "Fitting 2 fold(s)" in out and "out-of-fold f1_micro" in out
+
+
+def test_binary_behaves_like_tuned_threshold_classifier_cv():
+    """Check that binary targets give about the held-out F1 of TunedThresholdClassifierCV."""
+    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+    X, y = make_classification(n_samples=1500, weights=[0.85], flip_y=0.05, random_state=0)
+    X_train, y_train, X_test, y_test = X[:1000], y[:1000], X[1000:], y[1000:]
+    cv = StratifiedKFold(5)
+    theirs = TunedThresholdClassifierCV(LogisticRegression(), scoring="f1", cv=cv).fit(
+        X_train, y_train)
+    for opt in ("coordinate", "sgl"):
+        ours = ThresholdOptimizedClassifier(LogisticRegression(), scoring="f1_micro",
+                                            optimizer=opt, cv=cv).fit(X_train, y_train)
+        f1_ours = f1_score(y_test, ours.predict(X_test))
+        f1_theirs = f1_score(y_test, theirs.predict(X_test))
+        assert abs(ours.thresholds_[0] - theirs.best_threshold_) < 0.15
+        assert f1_ours > f1_theirs - 0.03, (opt, f1_ours, f1_theirs)
+        assert f1_ours > f1_score(y_test, theirs.estimator_.predict(X_test))

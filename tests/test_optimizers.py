@@ -350,3 +350,18 @@ def test_fast_and_general_count_paths_agree(multilabel_scores, make):
     general = make().fit(scores, y, sample_weight=np.full(len(y), 2.0))
     np.testing.assert_array_equal(fast.thresholds_, general.thresholds_)
     assert fast.best_score_ == pytest.approx(general.best_score_)
+
+
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("n_labels", [1, 3])
+def test_inputs_are_never_modified(make, order, n_labels):
+    """Check that fitting leaves the caller's scores and targets untouched."""
+    rng = np.random.default_rng(9)
+    y = np.asarray((rng.random((200, n_labels)) < 0.3).astype(int), order=order)
+    scores = np.asarray(rng.random((200, n_labels)) + y, order=order)
+    scores_before, y_before = scores.copy(), y.copy()
+    opt = make().fit(scores, y)
+    np.testing.assert_array_equal(scores, scores_before)
+    np.testing.assert_array_equal(y, y_before)
+    assert opt.best_score_ > 0.9
