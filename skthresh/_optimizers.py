@@ -122,15 +122,19 @@ class BaseThresholdOptimizer(BaseEstimator):
         self.thresholds_ = thresholds
         self.shared_threshold_ = shared
         self.n_labels_ = scores.shape[1]
-        self._fitted_1d = was_1d
         if metric.decomposable:  # exact, from the counts of the chosen cuts
             tp, fp, fn = ss.counts_at_cuts(ss.cuts_from_thresholds(thresholds))
-            best = metric.from_counts(tp, fp, fn, xp=np, zero_division=self.zero_division)
+            self.best_score_ = float(
+                metric.from_counts(tp, fp, fn, xp=np, zero_division=self.zero_division))
         else:
-            best = metric.score(targets, (scores >= thresholds).astype(np.float64), weights,
-                                xp=np, zero_division=self.zero_division)
-        self.best_score_ = float(best)
+            self.best_score_ = self._metric_of(scores, targets, weights, metric)
         return self
+
+    def _metric_of(self, scores, targets, weights, metric) -> float:
+        """``metric`` of ``scores >= thresholds_`` against ``targets`` (dense)."""
+        pred = (scores >= self.thresholds_).astype(np.float64)
+        return float(metric.score(targets, pred, weights, xp=np,
+                                  zero_division=self.zero_division))
 
     def _warn_degenerate(self, has_pos, cuts, ss):
         if not has_pos.all():
@@ -203,9 +207,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         scores, _ = self._check_predict_scores(y_score)
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
-        pred = (scores >= self.thresholds_).astype(np.float64)
-        return float(get_set_metric(self.scoring).score(
-            targets, pred, weights, xp=np, zero_division=self.zero_division))
+        return self._metric_of(scores, targets, weights, get_set_metric(self.scoring))
 
     def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
         raise NotImplementedError
@@ -234,8 +236,6 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         ``threshold`` repeated.
     best_score_ : float
         Metric of the thresholds on the tuning data.
-    shared_threshold_ : float
-        Best single shared threshold on the tuning data (for reference).
     n_labels_ : int
         Number of labels.
 
@@ -280,10 +280,7 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         metric = get_set_metric(self.scoring)
         self.thresholds_ = np.full(scores.shape[1], float(self.threshold))
         self.n_labels_ = scores.shape[1]
-        self._fitted_1d = was_1d
-        self.best_score_ = float(metric.score(
-            targets, (scores >= self.thresholds_).astype(np.float64), weights,
-            xp=np, zero_division=self.zero_division))
+        self.best_score_ = self._metric_of(scores, targets, weights, metric)
         return self
 
 
