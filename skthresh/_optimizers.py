@@ -103,7 +103,7 @@ class BaseThresholdOptimizer(BaseEstimator):
             The fitted optimizer.
         """
         self._validate_params()
-        scores, was_1d = check_scores(y_score)
+        scores, _ = check_scores(y_score)
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
         metric = get_set_metric(self.scoring)
@@ -274,7 +274,7 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         self : object
         """
         self._validate_params()
-        scores, was_1d = check_scores(y_score)
+        scores, _ = check_scores(y_score)
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
         metric = get_set_metric(self.scoring)
