@@ -1,6 +1,7 @@
 """skthresh: learn the decision thresholds of multi-label classifiers."""
 
 from ._classifier import ThresholdOptimizedClassifier
+from ._display import SGLCurveDisplay, ThresholdCurveDisplay
 from ._optimizers import (
     CoordinateThresholdOptimizer,
     FixedThresholdOptimizer,
@@ -14,10 +15,23 @@ __version__ = "0.1.0"
 __all__ = [
     "CoordinateThresholdOptimizer",
     "FixedThresholdOptimizer",
+    "SGLCurveDisplay",
     "SGLThresholdOptimizer",
-    "ThresholdOptimizedClassifier",
     "SetMetric",
+    "ThresholdCurveDisplay",
+    "ThresholdOptimizedClassifier",
+    "TorchEmbedder",
+    "__version__",
     "apply_thresholds",
     "get_set_metric",
-    "__version__",
 ]
+
+
+def __getattr__(name):
+    # TorchEmbedder needs torch: import it on first use, so that `import skthresh`
+    # (the command line, the numpy metrics) stays light.
+    if name == "TorchEmbedder":
+        from ._embedder import TorchEmbedder
+
+        return TorchEmbedder
+    raise AttributeError(f"module 'skthresh' has no attribute {name!r}")
