@@ -68,6 +68,16 @@ class SortedScores:
         """
         raise NotImplementedError
 
+    def mass_in_bins(self, first_pos: np.ndarray):
+        """Positive and negative mass between consecutive valid cuts.
+
+        ``first_pos`` (B + 1, n_labels) holds non-decreasing valid cuts per
+        label, ``first_pos[-1] == n``; bin ``b`` is ``[first_pos[b],
+        first_pos[b + 1])``. Returns two (B, n_labels) arrays.
+        """
+        pos_below, neg_below = self.mass_below(first_pos)
+        return np.diff(pos_below, axis=0), np.diff(neg_below, axis=0)
+
     def block_start(self, positions: np.ndarray) -> np.ndarray:
         """First position of the block of equal scores holding each position.
 
@@ -181,6 +191,18 @@ class _HardScores(SortedScores):
         self._key_offsets = offsets
         self.total_pos = counts.astype(np.float64)
         self.total_neg = n - self.total_pos
+
+    def mass_in_bins(self, first_pos):  # noqa: D102
+        # Each positive falls in one bin: one search of the positives among the
+        # bin starts (far fewer queries than one per bin boundary).
+        n_bins = first_pos.shape[0] - 1
+        stride = self.n_samples + 1
+        labels = np.arange(self.n_labels)
+        bin_keys = (labels * stride + first_pos[:-1]).T.ravel()  # label-major, sorted
+        where = np.searchsorted(bin_keys, self._keys, side="right") - 1
+        pos = np.bincount(where, minlength=n_bins * self.n_labels).astype(np.float64)
+        pos = pos.reshape(self.n_labels, n_bins).T
+        return pos, np.diff(first_pos, axis=0) - pos
 
     def mass_below(self, cuts, label=None):  # noqa: D102
         cuts = np.asarray(cuts)

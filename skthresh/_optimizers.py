@@ -33,8 +33,9 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
     """Best single threshold shared by all labels, among pooled-score candidates.
 
     The candidates are the midpoints between the distinct pooled scores when
-    there are at most 1024 of them, otherwise 1024 quantiles of the pooled
-    scores.
+    there are at most ``G`` of them, otherwise ``G`` quantiles of the pooled
+    scores, with ``G = 1024`` up to 64 labels and ``G = 256`` beyond (where
+    counting every candidate in every label dominates the cost of a fit).
 
     Returns
     -------
@@ -43,16 +44,17 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
     cuts : ndarray of int, shape (n_labels,)
         The cuts it makes on each label.
     """
-    pooled = ss.values.ravel()
+    pooled = ss._values_t.ravel()  # a view: the label-major copy is contiguous
     if pooled.size > 200_000:
         step = pooled.size // 200_000 + 1
         pooled = pooled[::step]
     distinct = np.unique(pooled.astype(np.float64))
-    if distinct.size <= _N_SHARED_CANDIDATES:
+    n_candidates = _N_SHARED_CANDIDATES if ss.n_labels <= 64 else _N_SHARED_CANDIDATES // 4
+    if distinct.size <= n_candidates:
         candidates = np.concatenate([distinct[:1], (distinct[1:] + distinct[:-1]) / 2,
                                      np.nextafter(distinct[-1:], np.inf)])
     else:
-        candidates = np.unique(np.quantile(distinct, np.linspace(0, 1, _N_SHARED_CANDIDATES)))
+        candidates = np.unique(np.quantile(distinct, np.linspace(0, 1, n_candidates)))
     if metric.decomposable:
         cuts = np.stack(
             [np.searchsorted(ss._values_t[c], candidates, side="left")

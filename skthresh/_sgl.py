@@ -134,10 +134,9 @@ def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
     first_pos = np.empty((n_bins + 1, n_labels), dtype=np.int64)
     first_pos[:-1] = ss.block_start(np.broadcast_to(starts[:, None], (n_bins, n_labels)))
     first_pos[-1] = n
-    pos_below, neg_below = ss.mass_below(first_pos)
+    pos, neg = ss.mass_in_bins(first_pos)
     u = _rank_to_axis((np.arange(n_bins) + 0.5) / n_bins)
-    return RankProblem(u, np.diff(pos_below, axis=0), np.diff(neg_below, axis=0), n_bins,
-                       first_pos)
+    return RankProblem(u, pos, neg, n_bins, first_pos)
 
 
 def dense_problem(scores, targets, weights, ss: SortedScores) -> RankProblem:

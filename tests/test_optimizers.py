@@ -365,3 +365,18 @@ def test_inputs_are_never_modified(make, order, n_labels):
     np.testing.assert_array_equal(scores, scores_before)
     np.testing.assert_array_equal(y, y_before)
     assert opt.best_score_ > 0.9
+
+
+def test_bin_masses_agree_between_count_paths():
+    """Check the positives-per-bin histogram of the fast path against cumulative sums."""
+    from skthresh._cuts import _CumulativeScores, _HardScores
+
+    rng = np.random.default_rng(10)
+    y = (rng.random((700, 5)) < 0.1).astype(int)
+    scores = np.round(rng.random((700, 5)) + y, 2)  # ties
+    fast, general = _HardScores(scores, y), _CumulativeScores(scores, y, np.ones(700))
+    starts = np.linspace(0, 700, 33).astype(int)[:-1]
+    first = np.vstack([fast.block_start(np.repeat(starts[:, None], 5, axis=1)),
+                       np.full((1, 5), 700)])
+    for a, b in zip(fast.mass_in_bins(first), general.mass_in_bins(first)):
+        np.testing.assert_allclose(a, b)
