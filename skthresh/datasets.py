@@ -16,7 +16,9 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-__all__ = ["make_sound_scenes"]
+from ._score_generator import make_multilabel_scores
+
+__all__ = ["make_multilabel_scores", "make_sound_scenes"]
 
 # The five event families; class ``k`` is of family ``_FAMILIES[k % 5]``.
 _FAMILIES = ("tone", "chirp", "noise", "clicks", "siren")

@@ -100,3 +100,24 @@ def test_make_sound_scenes_invalid_arguments(kwargs, err_msg):
     """Check clear errors for invalid arguments."""
     with pytest.raises(ValueError, match=err_msg):
         make_sound_scenes(**{"n_clips": 2, "n_classes": 3, **kwargs})
+
+
+def test_make_multilabel_scores_shapes_density_and_seed():
+    """Check shapes, dtype, a long-tailed density near the request, and seeding."""
+    from skthresh.datasets import make_multilabel_scores
+
+    scores, labels = make_multilabel_scores(n_samples=3000, n_labels=100, density=0.015,
+                                            random_state=0)
+    assert scores.shape == labels.shape == (3000, 100)
+    assert scores.dtype == np.float32 and np.isfinite(scores).all()
+    assert 0.008 < labels.mean() < 0.025
+    prevalence = labels.mean(axis=0)
+    assert prevalence.max() > 10 * max(prevalence.min(), 1e-4)  # long tail
+    # positives score higher than negatives on average, label by label
+    has_both = (prevalence > 0) & (prevalence < 1)
+    pos = np.nanmean(np.where(labels == 1, scores, np.nan), axis=0)[has_both]
+    neg = np.nanmean(np.where(labels == 0, scores, np.nan), axis=0)[has_both]
+    assert (pos > neg).mean() > 0.9
+    again, _ = make_multilabel_scores(n_samples=3000, n_labels=100, density=0.015,
+                                      random_state=0)
+    np.testing.assert_array_equal(scores, again)
