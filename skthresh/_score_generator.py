@@ -8,8 +8,9 @@ difficulty that varies from label to label, a fraction of hard positives
 per label, and per-label miscalibration (so the best threshold differs from
 label to label, which is what per-label threshold learning is for).
 
-It is used by the benchmarks (``benchmarks/speed.py``,
-``benchmarks/scaling.py``) and needs only numpy.
+Public as :func:`skthresh.datasets.make_multilabel_scores`; used by the
+benchmarks (``benchmarks/speed.py``, ``benchmarks/scaling.py``). Needs only
+numpy: 15,278 x 527 takes about 0.2 s.
 """
 
 from __future__ import annotations
@@ -100,9 +101,11 @@ def make_multilabel_scores(
         (0, 0.5].
     separation : float, default=3.5
         Typical distance, in logit units, between the positive and negative
-        score distributions of a label (0 gives uninformative scores; about
-        3.5 gives a micro-F1 of about 0.55 with tuned thresholds, as a good
-        AudioSet tagger).
+        score distributions of a label (0 gives uninformative scores). With
+        the default 3.5 at 15,278 x 527, the mean average precision is about
+        0.41 (a good AudioSet tagger: 0.4 to 0.45), the best single shared
+        threshold gives a micro-F1 of about 0.46 and tuned per-label thresholds
+        about 0.66 on a second draw.
     dtype : numpy dtype, default=np.float32
         Dtype of the scores (``np.float32`` or ``np.float64``).
     random_state : int, numpy Generator, RandomState or None, default=None
@@ -124,7 +127,7 @@ def make_multilabel_scores(
 
     Examples
     --------
-    >>> from skthresh._score_generator import make_multilabel_scores
+    >>> from skthresh.datasets import make_multilabel_scores
     >>> scores, labels = make_multilabel_scores(2000, 50, random_state=0)
     >>> scores.shape, scores.dtype, labels.dtype
     ((2000, 50), dtype('float32'), dtype('int8'))
