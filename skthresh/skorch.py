@@ -31,6 +31,8 @@ from skorch import NeuralNet
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, is_pandas_ndframe, to_tensor
 
+from ._policies import apply_thresholds
+
 __all__ = ["MultiLabelMLP", "NeuralNetMultiLabelClassifier"]
 
 # Not stratified: stratification needs a 1-D class target. ValidSplit holds no
@@ -417,5 +419,4 @@ class NeuralNetMultiLabelClassifier(ClassifierMixin, NeuralNet):
             1 where the probability reaches the label's threshold (``>=``).
         """
         proba = self.predict_proba(X)
-        threshold = self._check_threshold(proba.shape[1])
-        return (proba >= threshold).astype(np.int64)
+        return apply_thresholds(proba, self._check_threshold(proba.shape[1]))
