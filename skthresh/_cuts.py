@@ -20,6 +20,19 @@ from __future__ import annotations
 import numpy as np
 
 
+def _transposed_copy(a: np.ndarray, block: int = 256) -> np.ndarray:
+    """A C-ordered copy of ``a.T``, made in blocks of rows.
+
+    A plain ``np.array(a.T, order="C")`` walks the source with a stride of
+    one row per element and is several times slower on large matrices
+    (measured in ``benchmarks/results/profile_large.md``).
+    """
+    out = np.empty((a.shape[1], a.shape[0]), dtype=a.dtype)
+    for start in range(0, a.shape[0], block):
+        out[:, start:start + block] = a[start:start + block].T
+    return out
+
+
 class SortedScores:
     """Scores sorted per label, with the target mass below any valid cut.
 
@@ -175,11 +188,12 @@ class _HardScores(SortedScores):
 
     def __init__(self, scores, targets):
         n, n_labels = scores.shape
-        # A copy, always: scores.T can be C-contiguous already (one label, or
-        # Fortran-ordered input), and the in-place sort must not touch the input.
-        self._values_t = np.array(scores.T, order="C", copy=True)
+        # A copy, always (the in-place sort must not touch the input).
+        self._values_t = _transposed_copy(scores)
         self._values_t.sort(axis=1)
-        label_of, row_of = np.nonzero(np.asarray(targets == 1).T)  # sorted by label
+        row_of, label_of = np.nonzero(np.asarray(targets == 1))  # row-major: fast
+        by_label = np.argsort(label_of, kind="stable")  # label-major, rows ascending
+        row_of, label_of = row_of[by_label], label_of[by_label]
         counts = np.bincount(label_of, minlength=n_labels)
         offsets = np.concatenate([[0], np.cumsum(counts)])
         position = np.empty(label_of.size, dtype=np.int64)
