@@ -151,7 +151,7 @@ def main(argv=None):
         f1_rare = 100 * f1_score(Yte[:, rare], pred[:, rare], average="micro")
         macro = 100 * f1_score(Yte, pred, average="macro", zero_division=0)
         med = statistics.median(times[name])
-        results[name] = (med, micro)
+        results[name] = (med, micro, min(times[name]))
         print(f"{name[:70]:70s} {med:7.2f} s  micro-F1 {micro:.2f} rare {f1_rare:.2f}")
         rows.append([name, f"{micro:.2f}", f"{f1_rare:.2f}", f"{macro:.2f}", f"{med:.2f}",
                      f"{min(times[name]):.2f}", f"{fits} x {Y.shape[1]}"])
@@ -159,11 +159,14 @@ def main(argv=None):
     ours, theirs, plain = results[names[0]], results[names[3]], results[names[5]]
     n_labels = Y.shape[1]
     ratio = theirs[0] / ours[0]
+    best_ratio = theirs[2] / ours[2]
     table = md_table(["method", "held-out micro-F1", "micro-F1, labels < 2 %", "macro-F1",
                       "median fit (s)", "best fit (s)", "base binary fits"], rows)
     verdict = (f"Defaults against defaults: skthresh {ours[1]:.2f} vs sklearn {theirs[1]:.2f} "
-               f"micro-F1, {ratio:.1f}x less time (target: higher micro-F1 and >= 5x less "
-               f"time: {'met' if ours[1] > theirs[1] and ratio >= 5 else 'not met'}).")
+               f"micro-F1, {ratio:.1f}x less time by medians ({best_ratio:.1f}x by best "
+               f"runs; the shared machine's load spikes hit single runs). Target, higher "
+               f"micro-F1 and >= 5x less time (medians): "
+               f"{'met' if ours[1] > theirs[1] and ratio >= 5 else 'not met'}.")
     text = f"""# End to end: learned thresholds with the base model, against the sklearn route
 
 Problem: {args.n_samples} rows, {Y.shape[1]} labels (prevalence {prev.max():.1%} down to

@@ -95,7 +95,8 @@ def main(argv=None):
          "nonzero on C order + stable sort by label", "yes" if same_p else "NO"],
         ["(for scale) blocked copy + np.sort of every label", "-", f"{t_sort:.3f} s", "", ""],
     ]
-    table = md_table(["step", "as now", "alternative", "how", "same result"], rows)
+    table = md_table(["step", "plain (the library before 380ada9)",
+                      "alternative (adopted in 380ada9)", "how", "same result"], rows)
     print(table)
     text = f"""# SGL at {args.n:,} x {args.labels}: phases, and the set-up's data layout
 
