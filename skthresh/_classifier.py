@@ -275,6 +275,11 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                     f"Binary targets need two classes, got {len(encoder.classes_)}: "
                     "thresholds cannot be learned when one class is absent."
                 )
+            if self.at_least_one:
+                raise ValueError(
+                    "at_least_one=True needs a multi-label target: with a binary target (one "
+                    "label) it would predict every row positive."
+                )
             self._binary = True
             self._classes = encoder.classes_
             return encoder.transform(y).astype(np.float64)[:, None], y

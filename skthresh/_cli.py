@@ -43,6 +43,9 @@ examples:
   skthresh fit --scores val.npz --scores-key scores --labels val.npz --labels-key labels \\
       --method coordinate --scoring f1_macro --out thresholds.json
 
+  # the same array name in separate .npz files: one --key for both
+  skthresh fit --scores val_scores.npz --labels val_labels.npz --key arr_0 --out thresholds.json
+
   # 0/1 predictions for new scores, at least one label per row
   skthresh apply --scores test_scores.csv --thresholds thresholds.json \\
       --out predictions.csv --at-least-one
@@ -52,8 +55,9 @@ examples:
       --thresholds thresholds.json
 
 Files: .npy, .npz (choose the array with --scores-key/--labels-key when the
-file holds several), .csv and .tsv (a header row of label names, kept in the
-JSON file; a first row of numbers only is read as data). A label is predicted
+file holds several, or --key for every .npz file), .csv and .tsv (a header row
+of label names, kept in the JSON file; a first row of numbers only is read as
+data). A label is predicted
 when score >= threshold.
 """
 
@@ -105,6 +109,15 @@ def _read_text_table(path: Path, delimiter: str) -> tuple[np.ndarray, list[str] 
                     f"{path}: line {line}, column {j + 1}{column}: {cell!r} is not a number."
                 ) from None
     return values, names
+
+
+def _key(args, which: str) -> str | None:
+    """The .npz key of ``--scores`` or ``--labels``: its own option, else ``--key`` for .npz."""
+    own = getattr(args, f"{which}_key")
+    if own is not None:
+        return own
+    path = getattr(args, which)
+    return args.key if Path(path).suffix.lower() == ".npz" else None
 
 
 def _read_array(path: str, key: str | None, option: str) -> Matrix:
@@ -272,8 +285,8 @@ def _cmd_fit(args) -> int:
         raise CLIError("--device applies to --method sgl only.")
     metric = get_set_metric(args.scoring)  # a clear error for unknown names, before reading
     _check_out_dir(args.out)
-    scores = _read_array(args.scores, args.scores_key, "--scores")
-    labels = _read_array(args.labels, args.labels_key, "--labels")
+    scores = _read_array(args.scores, _key(args, "scores"), "--scores")
+    labels = _read_array(args.labels, _key(args, "labels"), "--labels")
     _check_same_shape(scores, labels)
     targets = _check_labels(labels, allow_soft=True)
 
@@ -321,7 +334,7 @@ def _predict(args, scores: Matrix, thresholds: np.ndarray) -> np.ndarray:
 
 def _cmd_apply(args) -> int:
     content = _read_thresholds(args.thresholds)
-    scores = _read_array(args.scores, args.scores_key, "--scores")
+    scores = _read_array(args.scores, _key(args, "scores"), "--scores")
     thresholds = _match_thresholds(scores, content, args.thresholds)
     out = Path(args.out)
     suffix = out.suffix.lower()
@@ -332,7 +345,7 @@ def _cmd_apply(args) -> int:
     if suffix == ".npy":
         _write_npy(out, pred[:, 0] if scores.was_1d else pred)
     else:
-        names = _label_names(pred.shape[1], content.get("labels"), scores.names)
+        names = _label_names(pred.shape[1], scores.names, content.get("labels"))
         lines = [_TEXT_FORMATS[suffix].join(str(n) for n in names)]
         lines += [_TEXT_FORMATS[suffix].join(map(str, row)) for row in pred.tolist()]
         _write_text(args.out, "\n".join(lines) + "\n")
@@ -347,8 +360,8 @@ def _cmd_evaluate(args) -> int:
     from .metrics import f1_score, tversky_score
 
     content = _read_thresholds(args.thresholds)
-    scores = _read_array(args.scores, args.scores_key, "--scores")
-    labels = _read_array(args.labels, args.labels_key, "--labels")
+    scores = _read_array(args.scores, _key(args, "scores"), "--scores")
+    labels = _read_array(args.labels, _key(args, "labels"), "--labels")
     _check_same_shape(scores, labels)
     y_true = _check_labels(labels, allow_soft=False)
     thresholds = _match_thresholds(scores, content, args.thresholds)
@@ -453,6 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="score matrix (rows x labels): .npy, .npz, .csv or .tsv")
         sub.add_argument("--scores-key", metavar="KEY",
                          help="array to read from a .npz scores file")
+        sub.add_argument("--key", metavar="KEY",
+                         help="array to read from every .npz file given (--scores-key and "
+                              "--labels-key take precedence)")
 
     def labels_option(sub, what):
         sub.add_argument("--labels", required=True, metavar="FILE",

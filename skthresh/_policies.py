@@ -20,6 +20,8 @@ def apply_thresholds(y_score, thresholds, *, at_least_one: bool = False,
     at_least_one : bool, default=False
         A row that no label passes gets its top-scoring label (the one whose
         score exceeds its threshold by the most, ``score - threshold``).
+        Needs two labels or more: with one label it would predict every
+        row positive, so it raises instead.
     max_labels : int or None, default=None
         Keep at most this many labels per row: those whose score exceeds
         their threshold by the most.
@@ -28,6 +30,12 @@ def apply_thresholds(y_score, thresholds, *, at_least_one: bool = False,
     -------
     y_pred : ndarray of int64, shape (n_samples, n_labels)
         The 0/1 indicator matrix.
+
+    Raises
+    ------
+    ValueError
+        If ``max_labels`` is not a positive integer, or ``at_least_one`` is
+        set for scores of a single label.
 
     Notes
     -----
@@ -51,6 +59,11 @@ def apply_thresholds(y_score, thresholds, *, at_least_one: bool = False,
     if max_labels is not None and (not isinstance(max_labels, Integral) or max_labels < 1):
         raise ValueError(f"max_labels must be None or an integer >= 1, got {max_labels!r}.")
     scores = np.asarray(y_score)
+    if at_least_one and scores.ndim == 2 and scores.shape[1] == 1:
+        raise ValueError(
+            "at_least_one needs two labels or more: with a single label (a binary target) it "
+            "would predict every row positive."
+        )
     pred = scores >= thresholds
     if not at_least_one and max_labels is None:
         return pred.astype(np.int64)

@@ -8,8 +8,10 @@ which runs the same code faster.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -163,6 +165,52 @@ def test_cli_sgl_from_npz_with_soft_labels(files):
     assert content["n_iter"] == expected.n_iter_
 
 
+def test_cli_npz_key_for_both_files(files):
+    """Check that one --key reads the same array name from the scores and labels .npz files."""
+    d = files["dir"]
+    np.savez(d / "s_only.npz", arr=files["val_scores"])
+    np.savez(d / "y_only.npz", arr=files["val_labels"])
+    fit = run_cli("fit", "--scores", "s_only.npz", "--labels", "y_only.npz", "--key", "arr",
+                  "--method", "coordinate", "--out", "key.json", cwd=d)
+    assert fit.returncode == 0, fit.stderr
+    expected = CoordinateThresholdOptimizer().fit(files["val_scores"], files["val_labels"])
+    assert json.loads((d / "key.json").read_text())["thresholds"] == \
+        expected.thresholds_.tolist()
+
+
+def test_cli_apply_keeps_the_csv_header_of_the_scores(files):
+    """Check that predictions written to .csv carry the scores' header when the JSON has none."""
+    d = files["dir"]
+    (d / "unnamed.json").write_text(json.dumps({"labels": [0, 1, 2, 3, 4],
+                                                 "thresholds": [0.5] * 5}))
+    out = run_cli("apply", "--scores", "val_scores.csv", "--thresholds", "unnamed.json",
+                  "--out", "named_pred.csv", cwd=d)
+    assert out.returncode == 0, out.stderr
+    assert (d / "named_pred.csv").read_text().splitlines()[0] == "dog,cat,bird,rain,car"
+
+
+def test_installed_console_script(files):
+    """Check the ``skthresh`` console script of the install: a fit, and a NaN error exit 1."""
+    exe = shutil.which("skthresh", path=str(Path(sys.executable).parent))
+    assert exe is not None, "the skthresh console script is not installed next to python"
+    d = files["dir"]
+    ok = subprocess.run([exe, "fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy",
+                         "--method", "fixed", "--out", "script.json"], cwd=d,
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads((d / "script.json").read_text())["thresholds"] == [0.5] * 5
+    bad = files["val_scores"].astype(np.float64)
+    bad[7, 1] = np.nan
+    np.save(d / "script_nan.npy", bad)
+    err = subprocess.run([exe, "fit", "--scores", "script_nan.npy", "--labels",
+                          "val_labels.npy", "--out", "never.json"], cwd=d,
+                         capture_output=True, text=True, timeout=120)
+    assert err.returncode == 1
+    assert err.stderr.startswith("skthresh fit: error: ")
+    assert "NaN or infinite (the first at row 7, column 1)" in err.stderr
+    assert not (d / "never.json").exists()
+
+
 def test_cli_errors_through_subprocess(files):
     """Check a missing file and a shape mismatch: one line on stderr, exit status 1."""
     d = files["dir"]
@@ -236,6 +284,8 @@ def in_dir(files, monkeypatch):
                              "does not exist."),
     (["fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy", "--out",
       "missing/x.json"], "the folder missing does not exist."),
+    (["apply", "--scores", "one_label.npy", "--thresholds", "one.json", "--out", "p.npy",
+      "--at-least-one"], "at_least_one needs two labels or more"),
 ])
 def test_cli_error_messages(in_dir, capsys, argv, message):
     """Check the one-line error messages and exit status 1 of bad inputs."""
@@ -251,6 +301,8 @@ def test_cli_error_messages(in_dir, capsys, argv, message):
     (in_dir / "not_json.json").write_text("{thresholds: [}")
     (in_dir / "other.json").write_text('{"weights": [1, 2]}')
     (in_dir / "short.json").write_text('{"thresholds": [0.5, 0.5]}')
+    np.save("one_label.npy", rng.random(30))
+    (in_dir / "one.json").write_text('{"thresholds": [0.5]}')
     if not (in_dir / "thr.json").exists():
         (in_dir / "thr.json").write_text('{"thresholds": [0.5, 0.5, 0.5, 0.5, 0.5]}')
     assert main(argv) == 1
