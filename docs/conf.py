@@ -119,7 +119,7 @@ def _write_benchmark_include(app) -> None:
 
 # -- Every public name is in the API reference ---------------------------------
 PUBLIC_MODULES = ["skthresh", "skthresh.metrics", "skthresh.losses", "skthresh.skorch",
-                  "skthresh.datasets", "skthresh.exceptions"]
+                  "skthresh.datasets", "skthresh.audio", "skthresh.exceptions"]
 _IGNORED = {"__version__"}
 
 

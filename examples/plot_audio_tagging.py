@@ -25,7 +25,7 @@ head with a JDT loss on label-smoothed (soft) targets.
 # Imports and seeds
 # -----------------
 # ``LogMelSpectrogram`` is a small torch-only front end (STFT and a triangular
-# mel filterbank) that skthresh keeps for its examples and tests; any front end
+# mel filterbank) from :mod:`skthresh.audio`; any front end
 # that maps waveforms to spectrograms works in its place.
 import time
 
@@ -40,7 +40,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skthresh import SGLThresholdOptimizer, ThresholdOptimizedClassifier, TorchEmbedder
-from skthresh._audio import LogMelSpectrogram
+from skthresh.audio import LogMelSpectrogram
 from skthresh.datasets import make_sound_scenes
 from skthresh.losses import BCEWithJDTLoss
 from skthresh.skorch import MultiLabelMLP, NeuralNetMultiLabelClassifier

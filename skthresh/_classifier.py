@@ -100,9 +100,11 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         Any name accepted by :func:`skthresh.get_set_metric` (``"f1_micro"``,
         ``"f1_macro"``, ``"jaccard_samples"``, ``"f2_micro"``...) or a
         :class:`SetMetric` (Tversky). It always governs: an optimizer instance
-        gets this ``scoring`` on its internal copy, and an instance whose own
-        ``scoring`` was set to something else raises a ``ValueError`` rather
-        than being silently overridden.
+        gets this ``scoring`` on its internal copy. An instance whose own
+        ``scoring`` differs from its class default (``"f1_micro"``) and names
+        another metric than this one raises a ``ValueError`` rather than being
+        silently overridden; an instance left at its default (or set to it
+        explicitly, which cannot be told apart) takes this one.
     optimizer : {"sgl", "coordinate", "fixed"} or optimizer instance, default="sgl"
         How thresholds are learned: :class:`SGLThresholdOptimizer`,
         :class:`CoordinateThresholdOptimizer`, :class:`FixedThresholdOptimizer`,
@@ -147,7 +149,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         In :meth:`predict`, keep at most this many labels per row (largest
         margins). Off by default, for the same reason.
     verbose : int, default=0
-        1 reports the folds and the optimizer's result; 2 adds the optimizer's
+        1 reports the folds and the optimizer's result; 2 adds one line per
+        fold and the optimizer's
         own progress (SGL epochs, coordinate passes).
 
     Attributes
@@ -398,9 +401,14 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             n = _num_samples(X)
             scores = np.zeros((n, n_labels), dtype=results[0][0].dtype)
             fold_of_row = np.full(n, -1)
-            for k, ((_, test), (fold_scores, _)) in enumerate(zip(splits, results)):
+            for k, ((train, test), (fold_scores, _)) in enumerate(zip(splits, results)):
                 scores[test] = fold_scores
                 fold_of_row[test] = k
+                logger.debug("fold %d/%d: fitted on %d rows, scored %d", k + 1, len(splits),
+                             len(train), len(test))
+                if self.verbose > 1:
+                    print(f"[fold {k + 1}/{len(splits)}] fitted on {len(train)} rows, "
+                          f"scored {len(test)} held-out rows")
             covered = np.flatnonzero(fold_of_row >= 0)
             if self.refit:
                 self.estimator_ = clone(self.estimator).fit(X, y_fit, **est_params)

@@ -507,12 +507,18 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         Minimum gain of the metric counted as an improvement.
     n_iter_no_change : int, default=30
         Stop after this many epochs without improvement.
+    n_bootstrap : int, default=0
+        0 fits once on the data. ``K > 0`` fits ``K`` models at once (one
+        batch of tensors) on Poisson bootstrap replicates of the rows and keeps
+        the median of their thresholds: smoother thresholds at ``K`` times the
+        cost of an epoch (see ``benchmarks/results/quality_study.md``).
     device : "auto", str or torch.device, default="auto"
         Where to compute: ``"auto"`` (CUDA when available), ``"cpu"``,
         ``"cuda"``, ``"cuda:1"``... Asking for CUDA without it raises.
     random_state : int, RandomState instance or None, default=None
-        Unused by the full-batch algorithm, which is deterministic; accepted
-        for a uniform interface with sklearn tools.
+        Seeds the bootstrap draws when ``n_bootstrap > 0``. The full-batch
+        algorithm itself is deterministic (on CPU; CUDA reductions may differ
+        in the last bits).
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from ._set_metrics import jdt_counts, tversky_from_counts
@@ -41,6 +42,8 @@ class SetMetric:
         support (sum of targets); ``"samples"`` is the mean of per-row scores.
     name : str, default=""
         A readable name, e.g. ``"f1_micro"``; used in messages and reports.
+        Not part of equality: two metrics with the same weights and average
+        are equal whatever their names.
 
     Examples
     --------
@@ -52,7 +55,7 @@ class SetMetric:
     alpha: float
     beta: float
     average: str
-    name: str = ""
+    name: str = dataclass_field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.average not in AVERAGES:
@@ -68,7 +71,20 @@ class SetMetric:
 
     @classmethod
     def fbeta(cls, beta: float = 1.0, *, average: str = "micro") -> SetMetric:
-        """F-beta as a Tversky index: ``alpha = 1/(1+b^2)``, ``beta = b^2/(1+b^2)``."""
+        """F-beta as a Tversky index: ``alpha = 1/(1+b^2)``, ``beta = b^2/(1+b^2)``.
+
+        Parameters
+        ----------
+        beta : float, default=1.0
+            Weight of recall relative to precision, > 0 (1 gives F1 = Dice).
+        average : {"micro", "macro", "samples", "weighted"}, default="micro"
+            How the per-label or per-row scores are combined.
+
+        Returns
+        -------
+        SetMetric
+            Named ``"f1_<average>"`` or ``"f<beta>_<average>"``.
+        """
         if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta > 0):
             raise ValueError(f"beta must be a finite number > 0, got {beta!r}.")
         b2 = float(beta) ** 2
@@ -77,12 +93,38 @@ class SetMetric:
 
     @classmethod
     def jaccard(cls, *, average: str = "micro") -> SetMetric:
-        """Jaccard index (intersection over union): ``alpha = beta = 1``."""
+        """Jaccard index (intersection over union): ``alpha = beta = 1``.
+
+        Parameters
+        ----------
+        average : {"micro", "macro", "samples", "weighted"}, default="micro"
+            How the per-label or per-row scores are combined.
+
+        Returns
+        -------
+        SetMetric
+            Named ``"jaccard_<average>"``.
+        """
         return cls(1.0, 1.0, average, f"jaccard_{average}")
 
     @classmethod
     def tversky(cls, alpha: float, beta: float, *, average: str = "micro") -> SetMetric:
-        """Tversky index with false-positive weight ``alpha``, false-negative weight ``beta``."""
+        """Tversky index with false-positive weight ``alpha``, false-negative weight ``beta``.
+
+        Parameters
+        ----------
+        alpha : float
+            Weight of false positives, >= 0.
+        beta : float
+            Weight of false negatives, >= 0; ``alpha + beta > 0``. With
+            ``alpha + beta = 1`` it is an F-beta; ``alpha = beta = 1`` is Jaccard.
+        average : {"micro", "macro", "samples", "weighted"}, default="micro"
+            How the per-label or per-row scores are combined.
+
+        Returns
+        -------
+        SetMetric
+        """
         name = f"tversky_{average}(alpha={alpha:g},beta={beta:g})"
         return cls(float(alpha), float(beta), average, name)
 
@@ -140,8 +182,21 @@ class SetMetric:
     def score(self, y_true, y_pred, sample_weight=None, *, xp, zero_division=0.0):
         """The metric of predictions ``y_pred`` against targets ``y_true``.
 
-        Both are 2-D (n_samples, n_labels) arrays or tensors in [0, 1];
-        ``sample_weight`` is 1-D or None.
+        Parameters
+        ----------
+        y_true, y_pred : arrays or tensors of shape (n_samples, n_labels)
+            Targets and predictions in [0, 1], hard or soft (JDT counts).
+        sample_weight : array or tensor of shape (n_samples,) or None, default=None
+            Row weights.
+        xp : module
+            ``numpy`` or ``torch``, matching the inputs.
+        zero_division : float, default=0.0
+            Score of a label (or row) with no predicted and no true positive.
+
+        Returns
+        -------
+        score : float array or tensor
+            The averaged metric (0-d).
         """
         sw = None if sample_weight is None else sample_weight[:, None]
         axis = 1 if self.average == "samples" else 0
@@ -167,6 +222,21 @@ def get_set_metric(scoring: Any) -> SetMetric:
     Returns
     -------
     SetMetric
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    TypeError
+        For anything but a string or a SetMetric.
+
+    Examples
+    --------
+    >>> from skthresh import get_set_metric
+    >>> get_set_metric("f2_macro")
+    SetMetric(alpha=0.2, beta=0.8, average='macro', name='f2_macro')
+    >>> get_set_metric("jaccard_samples") == get_set_metric("jaccard_samples")
+    True
     """
     if isinstance(scoring, SetMetric):
         return scoring

@@ -1,4 +1,4 @@
-"""Tests of the torch log-mel front end (skthresh._audio)."""
+"""Tests of the torch log-mel front end (skthresh.audio)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from skthresh._audio import LogMelSpectrogram, hz_to_mel, mel_filterbank, mel_to_hz
+from skthresh.audio import LogMelSpectrogram, hz_to_mel, mel_filterbank, mel_to_hz
 
 
 def test_mel_scale_round_trip():

@@ -117,7 +117,32 @@ def test_binary_string_labels_round_trip():
     np.testing.assert_array_equal(clf.classes_, ["ham", "spam"])
     proba = clf.predict_proba(X)[:, 1]
     np.testing.assert_array_equal(clf.predict(X) == "spam", proba >= clf.thresholds_[0])
-    assert 0 <= clf.score(X, labels) <= 1
+    assert clf.score(X, labels) == pytest.approx(
+        f1_score(labels, clf.predict(X), pos_label="spam"))
+
+
+def test_score_is_the_chosen_metric():
+    """Check that score() is the classifier's scoring of its own predictions."""
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=5, random_state=0)
+    for scoring, average in [("f1_micro", "micro"), ("f1_macro", "macro"),
+                             ("f1_samples", "samples")]:
+        clf = ThresholdOptimizedClassifier(_ovr(), scoring=scoring, optimizer="coordinate",
+                                           cv=3).fit(X, Y)
+        assert clf.score(X, Y) == pytest.approx(
+            f1_score(Y, clf.predict(X), average=average, zero_division=0))
+
+
+def test_optimizer_scoring_agreement_compares_metrics_not_names():
+    """Check that an unnamed SetMetric equal to the classifier's scoring is no conflict."""
+    from skthresh import SetMetric
+
+    X, Y = make_multilabel_classification(n_samples=120, n_classes=3, random_state=0)
+    same = CoordinateThresholdOptimizer(scoring=SetMetric(0.5, 0.5, "micro"))
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer=same, cv=3).fit(X, Y)
+    assert clf.optimizer_.scoring == "f1_micro"
+    other = CoordinateThresholdOptimizer(scoring=SetMetric(1.0, 1.0, "micro"))
+    with pytest.raises(ValueError, match="optimizer's scoring"):
+        ThresholdOptimizedClassifier(_ovr(), optimizer=other, cv=3).fit(X, Y)
 
 
 def test_binary_fixed_half_equals_plain_predict():
@@ -146,12 +171,18 @@ def test_decision_function_and_proba_give_the_same_quality():
          "optimizer's scoring"),
         ({"scoring": "accuracy"}, "ml", ValueError, "Unknown scoring 'accuracy'"),
         ({"optimizer": "best"}, "ml", InvalidParameterError, "optimizer"),
+        ({"at_least_one": True}, "binary", ValueError, "at_least_one=True needs a multi-label"),
+        ({}, "zero-two", ValueError, r"values in \[0, 1\]"),
+        ({}, "soft-above-one", ValueError, "outside \\[0, 1\\]"),
+        ({}, "nan", ValueError, "NaN"),
     ],
 )
 def test_errors(params, y_kind, err, match):
     """Check the parameter and target errors with their messages."""
     X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
-    y = Y if y_kind == "ml" else np.arange(60) % 3
+    y = {"ml": Y, "multiclass": np.arange(60) % 3, "binary": np.arange(60) % 2,
+         "zero-two": Y * 2, "soft-above-one": Y * 0.5 + 0.6,
+         "nan": np.where(np.eye(60, 3) > 0, np.nan, Y)}[y_kind]
     with pytest.raises(err, match=match):
         ThresholdOptimizedClassifier(LogisticRegression(), **params).fit(X, y)
 
@@ -179,12 +210,23 @@ def test_prefit_and_frozen_estimators():
 
 
 def test_float_cv_refit_false_uses_the_same_split():
-    """Check that with one shuffled split the kept estimator saw only its training part."""
+    """Check that with one unseeded shuffled split the kept estimator saw only its training part.
+
+    With ``random_state=None`` a second draw of the split would give other rows
+    (scikit-learn #33540): the thresholds must be those learned on exactly the
+    rows the kept estimator was not fitted on.
+    """
     X, Y = make_multilabel_classification(n_samples=200, n_classes=3, random_state=0)
     clf = ThresholdOptimizedClassifier(KNeighborsClassifier(), cv=0.25, refit=False,
-                                       random_state=0, store_cv_results=True).fit(X, Y)
+                                       optimizer="coordinate", random_state=None,
+                                       store_cv_results=True).fit(X, Y)
     assert clf.estimator_.n_samples_fit_ == 150
-    # the thresholds were learned on the 50 held-out rows alone
+    seen = {row.tobytes() for row in clf.estimator_._fit_X}
+    held_out = np.array([row.tobytes() not in seen for row in X])
+    assert held_out.sum() == 50
+    expected = CoordinateThresholdOptimizer().fit(clf.decision_scores(X[held_out]),
+                                                  Y[held_out])
+    np.testing.assert_array_equal(clf.thresholds_, expected.thresholds_)
     assert clf.cv_results_["thresholds"].shape == (1, 3)
     np.testing.assert_allclose(clf.cv_results_["thresholds"][0], clf.thresholds_)
 
@@ -318,11 +360,32 @@ def test_prediction_policies():
 
 
 def test_verbose_reports_folds(capsys):
-    """Check that verbose=1 prints the folds and the result."""
+    """Check that verbose=1 prints the folds and the result, verbose=2 one line per fold."""
     X, Y = make_multilabel_classification(n_samples=100, n_classes=3, random_state=0)
     ThresholdOptimizedClassifier(_ovr(), cv=2, verbose=1, optimizer="coordinate").fit(X, Y)
     out = capsys.readouterr().out
     assert "Fitting 2 fold(s)" in out and "out-of-fold f1_micro" in out
+    assert "[fold" not in out
+    ThresholdOptimizedClassifier(_ovr(), cv=2, verbose=2, optimizer="coordinate").fit(X, Y)
+    out = capsys.readouterr().out
+    assert "[fold 1/2] fitted on 50 rows, scored 50 held-out rows" in out
+    assert "[fold 2/2]" in out and "coordinate pass 1" in out
+
+
+def test_diagnostics_go_to_the_skthresh_logger_only(caplog):
+    """Check that fold diagnostics are logged on "skthresh", never on the root logger."""
+    import logging
+
+    X, Y = make_multilabel_classification(n_samples=100, n_classes=3, random_state=0)
+    with caplog.at_level(logging.DEBUG):
+        ThresholdOptimizedClassifier(_ovr(), cv=2, optimizer="coordinate").fit(X, Y)
+    ours = [r for r in caplog.records if r.name.startswith("skthresh")]
+    assert [r.getMessage() for r in ours][:3] == [
+        "out-of-fold scores from 2 split(s), response predict_proba",
+        "fold 1/2: fitted on 50 rows, scored 50",
+        "fold 2/2: fitted on 50 rows, scored 50",
+    ]
+    assert not [r for r in caplog.records if r.name == "root"]
 
 
 def test_binary_behaves_like_tuned_threshold_classifier_cv():
@@ -342,3 +405,35 @@ def test_binary_behaves_like_tuned_threshold_classifier_cv():
         assert abs(ours.thresholds_[0] - theirs.best_threshold_) < 0.15
         assert f1_ours > f1_theirs - 0.03, (opt, f1_ours, f1_theirs)
         assert f1_ours > f1_score(y_test, theirs.estimator_.predict(X_test))
+
+
+class _FixedOutput:
+    """A fitted stand-in whose predict_proba returns a given array, whatever X is."""
+
+    def __init__(self, output, classes=None):
+        self.output, self.classes_ = output, classes
+
+    def predict_proba(self, X):
+        return self.output
+
+
+def test_score_adapter_shapes_and_mismatch():
+    """Check the (n, 2, L), list-of-(n, 2) and (n, L) forms and the width error."""
+    from skthresh._response import scores_matrix
+
+    rng = np.random.default_rng(0)
+    positive = rng.random((5, 3))
+    stacked = np.stack([1 - positive, positive], axis=1)  # skorch-style (n, 2, L)
+    as_list = [np.column_stack([1 - positive[:, c], positive[:, c]]) for c in range(3)]
+    for output, classes in [(stacked, None), (as_list, [np.array([0, 1])] * 3),
+                            (positive, None)]:
+        np.testing.assert_allclose(
+            scores_matrix(_FixedOutput(output, classes), None, "predict_proba", 3), positive)
+    # a label output that only ever saw class 0 scores 0
+    only_zero = [as_list[0], np.ones((5, 1)), as_list[2]]
+    got = scores_matrix(_FixedOutput(only_zero, [np.array([0, 1]), np.array([0]),
+                                                 np.array([0, 1])]), None, "predict_proba", 3)
+    np.testing.assert_array_equal(got[:, 1], 0.0)
+    with pytest.raises(ValueError, match=r"returned scores of shape \(5, 3\), which does not "
+                                         r"match the 4 label\(s\)"):
+        scores_matrix(_FixedOutput(positive), None, "predict_proba", 4)

@@ -16,8 +16,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skthresh import ThresholdOptimizedClassifier
-from skthresh._audio import LogMelSpectrogram
 from skthresh._embedder import TorchEmbedder
+from skthresh.audio import LogMelSpectrogram
 from skthresh.datasets import make_sound_scenes
 from skthresh.exceptions import SkthreshWarning
 from skthresh.skorch import MultiLabelMLP, NeuralNetMultiLabelClassifier

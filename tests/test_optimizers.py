@@ -230,6 +230,30 @@ def test_integer_weights_equal_duplicated_rows(multilabel_scores):
     assert weighted.best_score_ == pytest.approx(repeated.best_score_)
 
 
+def test_sgl_sample_weight_weights_the_objective():
+    """Check that SGL maximises the weighted metric: rows of small weight barely count.
+
+    The second half of the rows follows another score model; weighted down to
+    0.05, SGL must find thresholds that score clearly better on the weighted
+    metric than those it learns without weights, and report that metric.
+    """
+    rng = np.random.default_rng(0)
+    y = (rng.random((400, 4)) < 0.3).astype(int)
+    scores = np.clip(0.35 * y + 0.65 * rng.random(y.shape), 0, 1)
+    scores[200:] = np.clip(scores[200:] - 0.3 * y[200:], 0, 1)
+    w = np.where(np.arange(400) < 200, 1.0, 0.05)
+    metric = get_set_metric("f1_micro")
+
+    def weighted_f1(opt):
+        pred = (scores >= opt.thresholds_).astype(float)
+        return float(metric.score(y.astype(float), pred, w, xp=np))
+
+    weighted = SGLThresholdOptimizer(device="cpu").fit(scores, y, sample_weight=w)
+    plain = SGLThresholdOptimizer(device="cpu").fit(scores, y)
+    assert weighted.best_score_ == pytest.approx(weighted_f1(weighted))
+    assert weighted_f1(weighted) > weighted_f1(plain) + 0.02
+
+
 def test_soft_targets_are_learned_against(multilabel_scores):
     """Check that soft targets are accepted and scored with the JDT counts."""
     scores, y = multilabel_scores

@@ -1,6 +1,6 @@
 """A small log-mel front end written with torch ops only (no torchaudio).
 
-Used by the audio-tagging example and the tests: :class:`LogMelSpectrogram`
+Used by the audio-tagging example: :class:`LogMelSpectrogram`
 turns waveforms ``(..., time)`` into log-mel spectrograms
 ``(..., n_mels, frames)`` with :func:`torch.stft` and a triangular mel
 filterbank (:func:`mel_filterbank`, HTK mel scale). It has no trainable
