@@ -211,19 +211,26 @@ class _BinnedObjective:
         self.pos_rows = pos.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
         self.neg_rows = neg.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
         self.u = torch.as_tensor(problem.u, dtype=torch.float64, device=device)
-        self.u32 = self.u.to(torch.float32)
+        # the bin centres repeated for every row, so that one flat index reads all three
+        self.u_rows = self.u.to(torch.float32).repeat(n_models * n_labels)
         self.row_ids = torch.arange(n_models * n_labels, device=device)
+        self.row_starts = self.row_ids * n_bins
 
     def _window(self, t, s):
-        """Flat indices of the (row, bin) pairs near each threshold."""
+        """Flat indices of the (row, bin) pairs near each threshold, and their rows.
+
+        Gathers use ``index_select``: on CPU it is several times faster than
+        indexing with a tensor.
+        """
         half = _KERNEL_REACH / s
-        lo = torch.searchsorted(self.u, (t - half).contiguous())
-        hi = torch.searchsorted(self.u, (t + half).contiguous())
+        lo, hi = torch.searchsorted(self.u, torch.stack([t - half, t + half]))
         counts = hi - lo
-        rows = torch.repeat_interleave(self.row_ids, counts)
-        first = torch.cumsum(counts, 0) - counts
-        cols = torch.arange(rows.numel(), device=t.device) - first[rows] + lo[rows]
-        return rows, cols
+        n_pairs = int(counts.sum())
+        rows = torch.repeat_interleave(self.row_ids, counts, output_size=n_pairs)
+        # flat index of a pair: its row's first bin in the window, plus its rank in the window
+        offset = self.row_starts + lo - (torch.cumsum(counts, 0) - counts)
+        flat = torch.arange(n_pairs, device=t.device) + offset.index_select(0, rows)
+        return rows, flat
 
     def __call__(self, t, s):
         shape = t.shape
@@ -239,14 +246,15 @@ class _BinnedObjective:
             g_tp, g_fp = torch.autograd.grad(value.sum(), (tp, fp))
         with torch.no_grad():
             t_flat, s_flat = t.reshape(-1), s.reshape(-1)
-            rows, cols = self._window(t_flat, s_flat)
-            flat = rows * self.n_bins + cols
-            s32 = s_flat.to(torch.float32)
-            z = self.u32[cols] - t_flat.to(torch.float32)[rows]
-            sig = torch.sigmoid(s32[rows] * z)
+            rows, flat = self._window(t_flat, s_flat)
+            # per-row values as float32, gathered once per pair
+            t32, s32, g_tp32, g_fp32 = torch.stack(
+                [t_flat, s_flat, g_tp.reshape(-1), g_fp.reshape(-1)]).to(torch.float32)
+            z = self.u_rows.index_select(0, flat) - t32.index_select(0, rows)
+            sig = torch.sigmoid(s32.index_select(0, rows) * z)
             dh = sig * (1 - sig)  # surrogate derivative of the step at sigma * z
-            dh *= g_tp.reshape(-1).to(torch.float32)[rows] * self.pos_rows[flat] \
-                + g_fp.reshape(-1).to(torch.float32)[rows] * self.neg_rows[flat]
+            dh *= g_tp32.index_select(0, rows) * self.pos_rows.index_select(0, flat) \
+                + g_fp32.index_select(0, rows) * self.neg_rows.index_select(0, flat)
             n_rows = t_flat.numel()
             sum_dh = torch.zeros(n_rows, dtype=torch.float32, device=t.device)
             sum_dh.index_add_(0, rows, dh)
