@@ -132,7 +132,7 @@ def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
     n_bins = int(min(max_bins, n))
     starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
     first_pos = np.empty((n_bins + 1, n_labels), dtype=np.int64)
-    first_pos[:-1] = ss.block_start(np.broadcast_to(starts[:, None], (n_bins, n_labels)))
+    first_pos[:-1] = ss.block_start(starts)
     first_pos[-1] = n
     pos, neg = ss.mass_in_bins(first_pos)
     u = _rank_to_axis((np.arange(n_bins) + 0.5) / n_bins)
@@ -170,8 +170,8 @@ def cuts_from_positions(problem: RankProblem, t: np.ndarray) -> np.ndarray:
 def positions_from_cuts(problem: RankProblem, cuts: np.ndarray) -> np.ndarray:
     """Rank thresholds on the bin boundary at or below each cut."""
     if problem.binned:
-        b = np.array([np.searchsorted(problem.first_pos[:, c], cuts[c], side="right") - 1
-                      for c in range(len(cuts))])
+        # last boundary at or below the cut (boundaries are sorted in each column)
+        b = np.count_nonzero(problem.first_pos <= cuts, axis=0) - 1
         b = np.clip(b, 0, problem.n_bins)
         grid = problem.u
     else:
