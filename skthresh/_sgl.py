@@ -304,6 +304,32 @@ def _cpu_threads(device: torch.device, n_threads: int = 1):
         torch.set_num_threads(before)
 
 
+class _Adam:
+    """Adam on one tensor, as ``torch.optim.Adam`` with its default settings.
+
+    The same arithmetic as torch's single-tensor CPU path, without its
+    per-step bookkeeping (a sizeable part of an epoch here); the thresholds
+    and the slopes are stacked in one tensor, so a step is a handful of ops.
+    """
+
+    def __init__(self, param, lr, betas=(0.9, 0.999), eps=1e-8):
+        self.param, self.lr, self.betas, self.eps = param, lr, betas, eps
+        self.exp_avg = torch.zeros_like(param)
+        self.exp_avg_sq = torch.zeros_like(param)
+        self.n_steps = 0
+
+    def step(self, grad):
+        """Update the parameter in place with the gradient ``grad``."""
+        beta1, beta2 = self.betas
+        self.n_steps += 1
+        self.exp_avg.lerp_(grad, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        step_size = self.lr / (1 - beta1 ** float(self.n_steps))
+        bias_correction2_sqrt = (1 - beta2 ** float(self.n_steps)) ** 0.5
+        denom = (self.exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(self.eps)
+        self.param.addcdiv_(self.exp_avg, denom, value=-step_size)
+
+
 def learn_cuts(problem, metric, t_init, *, device, **kwargs):
     """Run SGL (see :func:`_learn_cuts`) on one CPU thread or on the GPU."""
     with _cpu_threads(device):
@@ -394,9 +420,9 @@ def _learn_cuts(
 
     mask = torch.as_tensor(trainable, device=device)
     t0 = as_t(t_init).expand(n_models, -1).contiguous()  # (K, L)
-    t = t0.clone()
-    s = torch.full_like(t0, float(sigma))
-    opt = torch.optim.Adam([t, s] if learn_sigma else [t], lr=learning_rate)
+    ts = torch.stack([t0, torch.full_like(t0, float(sigma))])  # thresholds and slopes
+    t, s = ts
+    opt = _Adam(ts if learn_sigma else ts[:1], lr=learning_rate)
 
     lo, hi = float(problem.u.min()) - 1.0, float(problem.u.max()) + 1.0
     best_value = torch.full((n_models,), -math.inf, dtype=dtype, device=device)
@@ -414,9 +440,8 @@ def _learn_cuts(
             print(f"SGL epoch {epoch + 1}: {metric.name or 'score'} = {curve[-1]:.6f}")
         if no_change >= n_iter_no_change:
             break
-        t.grad = torch.where(mask, -grad_t, 0.0)  # Adam minimises the loss -metric
-        s.grad = -grad_s
-        opt.step()
+        grad_t = torch.where(mask, -grad_t, 0.0)  # Adam minimises the loss -metric
+        opt.step(torch.stack([grad_t, -grad_s]) if learn_sigma else grad_t[None])
         t.clamp_(lo, hi)
         s.clamp_(min=1e-3)
     if verbose == 1:
