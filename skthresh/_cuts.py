@@ -33,6 +33,23 @@ def _transposed_copy(a: np.ndarray, block: int = 256) -> np.ndarray:
     return out
 
 
+def _first_equal(sorted_rows: np.ndarray, row: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """First position of each ``sorted_rows[row, position]`` in its row.
+
+    A binary search of all the queries at once, which, for a few queries
+    spread over many rows, costs far less than one ``np.searchsorted`` call
+    per row; it returns what ``np.searchsorted(..., side="left")`` returns.
+    """
+    value = sorted_rows[row, position]
+    lo, hi = np.zeros_like(position), position.copy()
+    while (lo < hi).any():
+        mid = (lo + hi) // 2
+        below = sorted_rows[row, mid] < value
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(below, hi, mid)
+    return lo
+
+
 class SortedScores:
     """Scores sorted per label, with the target mass below any valid cut.
 
@@ -94,17 +111,24 @@ class SortedScores:
     def block_start(self, positions: np.ndarray) -> np.ndarray:
         """First position of the block of equal scores holding each position.
 
-        ``positions`` has shape (m, n_labels), values in ``[0, n)``.
+        ``positions`` has shape (m, n_labels), or (m,) for the same positions
+        in every label (read with a faster gather); values in ``[0, n)``.
+        Returns an (m, n_labels) array.
         """
-        out = np.array(positions, dtype=np.int64, copy=True)
-        rows = np.arange(self.n_labels)[:, None]
+        positions = np.asarray(positions, dtype=np.int64)
         vt = self._values_t
+        if positions.ndim == 1:
+            here = vt[:, positions].T
+            before = vt[:, np.maximum(positions - 1, 0)].T
+            out = np.repeat(positions[:, None], self.n_labels, axis=1)
+        else:
+            rows = np.arange(self.n_labels)[:, None]
+            here = vt[rows, positions.T].T
+            before = vt[rows, np.maximum(positions - 1, 0).T].T
+            out = positions.copy()
         # Only a position whose predecessor holds the same score is inside a block.
-        inside = ((out > 0).T & (vt[rows, np.maximum(out - 1, 0).T] == vt[rows, out.T])).T
-        for c in np.flatnonzero(inside.any(axis=0)):
-            col = self._values_t[c]
-            rows = inside[:, c]
-            out[rows, c] = np.searchsorted(col, col[out[rows, c]], side="left")
+        where, label = np.nonzero((out > 0) & (before == here))
+        out[where, label] = _first_equal(vt, label, out[where, label])
         return out
 
     def block_start_all(self) -> np.ndarray:

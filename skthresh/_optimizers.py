@@ -62,14 +62,15 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
         )  # (G, L)
         tp, fp, fn = ss.counts_at_cuts(cuts)
         values = metric.from_counts(tp, fp, fn, xp=np, zero_division=zero_division)
-    else:
-        if candidates.size > 128:
-            candidates = np.unique(np.quantile(candidates, np.linspace(0, 1, 128)))
-        values = np.array([
-            metric.score(targets, (scores >= c).astype(np.float64), weights,
-                         xp=np, zero_division=zero_division)
-            for c in candidates
-        ])
+        best = int(np.argmax(values))
+        return float(candidates[best]), cuts[best].copy()
+    if candidates.size > 128:
+        candidates = np.unique(np.quantile(candidates, np.linspace(0, 1, 128)))
+    values = np.array([
+        metric.score(targets, (scores >= c).astype(np.float64), weights,
+                     xp=np, zero_division=zero_division)
+        for c in candidates
+    ])
     best = int(np.argmax(values))
     threshold = float(candidates[best])
     return threshold, ss.cuts_from_thresholds(np.full(ss.n_labels, threshold))
@@ -124,8 +125,8 @@ class BaseThresholdOptimizer(BaseEstimator):
         self.thresholds_ = thresholds
         self.shared_threshold_ = shared
         self.n_labels_ = scores.shape[1]
-        if metric.decomposable:  # exact, from the counts of the chosen cuts
-            tp, fp, fn = ss.counts_at_cuts(ss.cuts_from_thresholds(thresholds))
+        if metric.decomposable:  # exact, from the counts of the cuts the thresholds realise
+            tp, fp, fn = ss.counts_at_cuts(cuts)
             self.best_score_ = float(
                 metric.from_counts(tp, fp, fn, xp=np, zero_division=self.zero_division))
         else:
