@@ -131,7 +131,9 @@ def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
     n, n_labels = ss.n_samples, ss.n_labels
     n_bins = int(min(max_bins, n))
     starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
-    first_pos = np.empty((n_bins + 1, n_labels), dtype=np.int64)
+    # int32 when it can hold n: this array stays alive for the whole fit
+    first_pos = np.empty((n_bins + 1, n_labels),
+                         dtype=np.int32 if n < np.iinfo(np.int32).max else np.int64)
     first_pos[:-1] = ss.block_start(starts)
     first_pos[-1] = n
     pos, neg = ss.mass_in_bins(first_pos)
@@ -202,22 +204,19 @@ class _BinnedObjective:
         device = pos.device
         n_models, n_bins, n_labels = pos.shape
         self.n_bins = n_bins
-        zero = torch.zeros_like(pos[:, :1])
-        self.cum_pos = torch.cat([zero, pos.cumsum(1)], dim=1)  # (K, B + 1, L)
-        self.cum_neg = torch.cat([zero, neg.cumsum(1)], dim=1)
+        self.cum_pos = _cumulative(pos)  # (K, B + 1, L)
+        self.cum_neg = _cumulative(neg)
         self.total_pos, self.total_neg = self.cum_pos[:, -1], self.cum_neg[:, -1]
         self.support = self.total_pos
         # (K * L, B) float32 rows, one per (model, label), for the ragged windows
         self.pos_rows = pos.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
         self.neg_rows = neg.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
         self.u = torch.as_tensor(problem.u, dtype=torch.float64, device=device)
-        # the bin centres repeated for every row, so that one flat index reads all three
-        self.u_rows = self.u.to(torch.float32).repeat(n_models * n_labels)
+        self.u32 = self.u.to(torch.float32)
         self.row_ids = torch.arange(n_models * n_labels, device=device)
-        self.row_starts = self.row_ids * n_bins
 
     def _window(self, t, s):
-        """Flat indices of the (row, bin) pairs near each threshold, and their rows.
+        """Rows, bins and flat indices of the (row, bin) pairs near each threshold.
 
         Gathers use ``index_select``: on CPU it is several times faster than
         indexing with a tensor.
@@ -227,10 +226,10 @@ class _BinnedObjective:
         counts = hi - lo
         n_pairs = int(counts.sum())
         rows = torch.repeat_interleave(self.row_ids, counts, output_size=n_pairs)
-        # flat index of a pair: its row's first bin in the window, plus its rank in the window
-        offset = self.row_starts + lo - (torch.cumsum(counts, 0) - counts)
-        flat = torch.arange(n_pairs, device=t.device) + offset.index_select(0, rows)
-        return rows, flat
+        # bin of a pair: its row's first bin in the window, plus its rank in the window
+        offset = lo - (torch.cumsum(counts, 0) - counts)
+        cols = torch.arange(n_pairs, device=t.device) + offset.index_select(0, rows)
+        return rows, cols, rows * self.n_bins + cols
 
     def __call__(self, t, s):
         shape = t.shape
@@ -246,11 +245,11 @@ class _BinnedObjective:
             g_tp, g_fp = torch.autograd.grad(value.sum(), (tp, fp))
         with torch.no_grad():
             t_flat, s_flat = t.reshape(-1), s.reshape(-1)
-            rows, flat = self._window(t_flat, s_flat)
+            rows, cols, flat = self._window(t_flat, s_flat)
             # per-row values as float32, gathered once per pair
             t32, s32, g_tp32, g_fp32 = torch.stack(
                 [t_flat, s_flat, g_tp.reshape(-1), g_fp.reshape(-1)]).to(torch.float32)
-            z = self.u_rows.index_select(0, flat) - t32.index_select(0, rows)
+            z = self.u32.index_select(0, cols) - t32.index_select(0, rows)
             sig = torch.sigmoid(s32.index_select(0, rows) * z)
             dh = sig * (1 - sig)  # surrogate derivative of the step at sigma * z
             dh *= g_tp32.index_select(0, rows) * self.pos_rows.index_select(0, flat) \
@@ -263,6 +262,15 @@ class _BinnedObjective:
             grad_t = -(s32 * sum_dh)
         return (value.detach(), grad_t.reshape(shape).to(t.dtype),
                 sum_dhz.reshape(shape).to(s.dtype))
+
+
+def _cumulative(mass: torch.Tensor) -> torch.Tensor:
+    """Mass below each bin boundary, (K, B + 1, L), built in one buffer."""
+    out = torch.empty((mass.shape[0], mass.shape[1] + 1, mass.shape[2]), dtype=mass.dtype,
+                      device=mass.device)
+    out[:, 0] = 0
+    torch.cumsum(mass, 1, out=out[:, 1:])
+    return out
 
 
 def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_weight,
