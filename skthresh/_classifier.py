@@ -150,8 +150,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         margins). Off by default, for the same reason.
     verbose : int, default=0
         1 reports the folds and the optimizer's result; 2 adds one line per
-        fold and the optimizer's
-        own progress (SGL epochs, coordinate passes).
+        fold and the optimizer's own progress (SGL epochs, coordinate passes).
 
     Attributes
     ----------

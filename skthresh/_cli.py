@@ -57,8 +57,7 @@ examples:
 Files: .npy, .npz (choose the array with --scores-key/--labels-key when the
 file holds several, or --key for every .npz file), .csv and .tsv (a header row
 of label names, kept in the JSON file; a first row of numbers only is read as
-data). A label is predicted
-when score >= threshold.
+data). A label is predicted when score >= threshold.
 """
 
 
