@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -45,6 +46,7 @@ from ._policies import apply_thresholds
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric
 from ._validation import check_targets, check_weights
+from .exceptions import UndefinedThresholdWarning
 
 logger = logging.getLogger("skthresh")
 
@@ -415,7 +417,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                 self.estimator_ = results[0][1]
 
         weights = None if sample_weight is None else np.asarray(sample_weight)[covered]
-        self.optimizer_ = optimizer.fit(scores[covered], targets[covered], weights)
+        self.optimizer_ = self._fit_optimizer(optimizer, scores[covered], targets[covered],
+                                              weights)
         self.thresholds_ = self.optimizer_.thresholds_
         self.best_score_ = self.optimizer_.best_score_
         if self.verbose:
@@ -439,6 +442,20 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if hasattr(self.estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.estimator_.feature_names_in_
         return self
+
+    def _fit_optimizer(self, optimizer, scores, targets, weights):
+        """Fit the optimizer; its warnings name the target's columns when it has names."""
+        if self.label_names_ is None:
+            return optimizer.fit(scores, targets, weights)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UndefinedThresholdWarning)
+            optimizer.fit(scores, targets, weights)
+        for record in caught:
+            message = record.message
+            if isinstance(message, UndefinedThresholdWarning):
+                message = message.renamed(self.label_names_)
+            warnings.warn(message, stacklevel=3)
+        return optimizer
 
     def _per_fold_results(self, optimizer, scores, targets, fold_of_row, sample_weight):
         if fold_of_row is None:

@@ -141,22 +141,18 @@ class BaseThresholdOptimizer(BaseEstimator):
 
     def _warn_degenerate(self, has_pos, cuts, ss):
         if not has_pos.all():
-            missing = np.flatnonzero(~has_pos)
-            warnings.warn(
-                f"Label(s) {missing.tolist()} have no positive target in the tuning data: their "
+            missing = np.flatnonzero(~has_pos).tolist()
+            warnings.warn(UndefinedThresholdWarning(
+                f"Label(s) {missing} have no positive target in the tuning data: their "
                 f"threshold is undefined and falls back to the best shared threshold.",
-                UndefinedThresholdWarning,
-                stacklevel=3,
-            )
-        everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0))
-        if everything.size:
-            warnings.warn(
-                f"The threshold of label(s) {everything.tolist()} predicts every tuning row "
+                missing), stacklevel=3)
+        everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0)).tolist()
+        if everything:
+            warnings.warn(UndefinedThresholdWarning(
+                f"The threshold of label(s) {everything} predicts every tuning row "
                 "positive (it is set to their lowest tuning score): the scores do not separate "
                 "them. Consider a metric that penalises false positives more, or more data.",
-                UndefinedThresholdWarning,
-                stacklevel=3,
-            )
+                everything), stacklevel=3)
 
     def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
         check_is_fitted(self, "thresholds_")

@@ -15,4 +15,33 @@ class UndefinedThresholdWarning(SkthreshWarning):
     Raised for labels with no positive target in the tuning rows (their
     threshold falls back to the best shared threshold) and for labels whose
     learned threshold predicts every tuning row.
+
+    Parameters
+    ----------
+    message : str
+        The text; it names the labels as ``str(labels)``.
+    labels : list, default=None
+        The labels concerned, as the message names them: column indices from
+        an optimizer, the target's column names from a
+        :class:`~skthresh.ThresholdOptimizedClassifier` fitted on a DataFrame.
     """
+
+    def __init__(self, message: str, labels: list | None = None) -> None:
+        super().__init__(message)
+        self.labels = [] if labels is None else list(labels)
+
+    def renamed(self, names) -> UndefinedThresholdWarning:
+        """The same warning with each label index ``i`` replaced by ``names[i]``.
+
+        Parameters
+        ----------
+        names : sequence
+            One name per label column.
+
+        Returns
+        -------
+        UndefinedThresholdWarning
+        """
+        named = [names[i].item() if hasattr(names[i], "item") else names[i]
+                 for i in self.labels]
+        return type(self)(str(self).replace(str(self.labels), str(named), 1), named)

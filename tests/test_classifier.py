@@ -256,6 +256,26 @@ def test_dataframe_label_names_and_sparse_targets():
     np.testing.assert_allclose(sparse.thresholds_, clf.thresholds_)
 
 
+def test_warnings_name_dataframe_columns():
+    """Check that a label without positives is named by its column in the warning."""
+    from skthresh.exceptions import UndefinedThresholdWarning
+
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=3, random_state=0)
+    Y[:, 1] = 0
+    frame = pd.DataFrame(Y, columns=["dog", "car", "rain"])
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv="prefit",
+                                       refit=False)
+    clf.set_params(estimator=_ovr().fit(X, np.c_[Y[:, :1], 1 - Y[:, :1], Y[:, 2:]]))
+    with pytest.warns(UndefinedThresholdWarning,
+                      match=r"Label\(s\) \['car'\] have no positive target") as record:
+        clf.fit(X, frame)
+    assert [w.message.labels for w in record if w.category is UndefinedThresholdWarning] == \
+        [["car"]]
+    with pytest.warns(UndefinedThresholdWarning, match=r"Label\(s\) \[1\] have no positive"):
+        ThresholdOptimizedClassifier(clf.estimator, optimizer="coordinate", cv="prefit",
+                                     refit=False).fit(X, Y)
+
+
 def test_sample_weight_reaches_estimator_and_objective():
     """Check that zero weights act like dropped rows for the thresholds and the estimator."""
     X, Y = make_multilabel_classification(n_samples=300, n_classes=4, random_state=0)
