@@ -404,3 +404,19 @@ def test_bin_masses_agree_between_count_paths():
                        np.full((1, 5), 700)])
     for a, b in zip(fast.mass_in_bins(first), general.mass_in_bins(first)):
         np.testing.assert_allclose(a, b)
+
+
+def test_internal_adam_matches_torch_adam():
+    """Check that SGL's stacked-tensor Adam takes torch.optim.Adam's steps exactly."""
+    from skthresh._sgl import _Adam
+
+    gen = torch.Generator().manual_seed(0)
+    start = torch.randn(2, 3, 5, dtype=torch.float64, generator=gen)
+    ours, theirs = start.clone(), start.clone().requires_grad_(True)
+    step, reference = _Adam(ours, lr=0.03), torch.optim.Adam([theirs], lr=0.03)
+    for _ in range(50):
+        grad = torch.randn(start.shape, dtype=torch.float64, generator=gen)
+        step.step(grad)
+        theirs.grad = grad.clone()
+        reference.step()
+    torch.testing.assert_close(ours, theirs.detach(), rtol=0, atol=1e-15)
