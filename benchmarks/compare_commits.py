@@ -83,7 +83,11 @@ def main(argv=None):
                 equal = (np.array_equal(a.thresholds_, b.thresholds_)
                          and a.best_score_ == b.best_score_)
                 same &= equal
-                print(f"{name:32s} {scoring:14s} {'identical' if equal else 'DIFFERENT'}")
+                detail = "identical" if equal else (
+                    f"DIFFERENT ({int((a.thresholds_ != b.thresholds_).sum())} of "
+                    f"{a.thresholds_.size} thresholds; best_score_ {a.best_score_:.6f} -> "
+                    f"{b.best_score_:.6f})")
+                print(f"{name:32s} {scoring:14s} {detail}")
 
         from skthresh.datasets import make_multilabel_scores
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from ._set_metrics import jdt_counts, tversky_from_counts
+from ._set_metrics import jdt_counts, tversky_and_gradients, tversky_from_counts
 
 AVERAGES = ("micro", "macro", "samples", "weighted")
 
@@ -178,6 +178,50 @@ class SetMetric:
         if sample_weight is None:
             return per_item.mean(axis=-1)
         return (per_item * sample_weight).sum(axis=-1) / sample_weight.sum(axis=-1)
+
+    def _value_and_count_gradients(self, tp, fp, fn, support, *, xp, zero_division=0.0):
+        """The averaged metric and its derivatives in each label's ``tp`` and ``fp``.
+
+        The derivatives hold each label's positives ``tp + fn`` fixed (a
+        threshold moves rows between ``tp`` and ``fn``, or changes ``fp``),
+        and are what autograd gives through :meth:`from_counts` with
+        ``fn = positives - tp``. Only for the label-decomposable averages.
+
+        Parameters
+        ----------
+        tp, fp, fn : arrays or tensors of shape (..., n_labels)
+            Per-label counts; leading axes are batch axes.
+        support : array or tensor of shape (..., n_labels)
+            Per-label weights of ``"weighted"`` (constants).
+        xp : module
+            ``numpy`` or ``torch``.
+        zero_division : float, default=0.0
+            Score of a label with no predicted and no true positive.
+
+        Returns
+        -------
+        value : array or tensor of shape (...)
+        d_tp, d_fp : arrays or tensors shaped like ``tp``
+        """
+        if not self.decomposable:
+            raise ValueError("count gradients exist only for label-decomposable averages.")
+        if self.average == "micro":
+            value, d_tp, d_fp = tversky_and_gradients(
+                tp.sum(axis=-1), fp.sum(axis=-1), fn.sum(axis=-1), self.alpha, self.beta,
+                xp=xp, zero_division=zero_division)
+            zeros = tp * 0
+            return value, zeros + d_tp[..., None], zeros + d_fp[..., None]
+        per_item, d_tp, d_fp = tversky_and_gradients(
+            tp, fp, fn, self.alpha, self.beta, xp=xp, zero_division=zero_division)
+        n_labels = tp.shape[-1]
+        if self.average == "macro":
+            return per_item.mean(axis=-1), d_tp / n_labels, d_fp / n_labels
+        value = self.from_counts(tp, fp, fn, support, xp=xp, zero_division=zero_division)
+        total = support.sum(axis=-1)[..., None]
+        safe = xp.where(total > 0, total, total * 0 + 1)
+        # No support anywhere: scikit-learn falls back to the plain mean.
+        scale = xp.where(total > 0, support / safe, support * 0 + 1 / n_labels)
+        return value, d_tp * scale, d_fp * scale
 
     def score(self, y_true, y_pred, sample_weight=None, *, xp, zero_division=0.0):
         """The metric of predictions ``y_pred`` against targets ``y_true``.

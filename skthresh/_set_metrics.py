@@ -79,3 +79,38 @@ def tversky_from_counts(tp, fp, fn, alpha: float, beta: float, *, xp, zero_divis
     defined = denom > 0
     safe = xp.where(defined, denom, denom * 0 + 1)
     return xp.where(defined, tp / safe, tp * 0 + zero_division)
+
+
+def tversky_and_gradients(tp, fp, fn, alpha: float, beta: float, *, xp, zero_division=0.0):
+    """Tversky index and its derivatives in ``tp`` and ``fp``, the positives held fixed.
+
+    Moving a row across a threshold changes ``tp`` (and ``fn = P - tp`` with
+    it) or ``fp``; so, with ``D = tp + alpha fp + beta fn``::
+
+        d index / d tp = (alpha fp + beta (tp + fn)) / D**2
+        d index / d fp = -alpha tp / D**2
+
+    Where ``D = 0`` the index is ``zero_division`` and both derivatives are 0,
+    as autograd gives through :func:`tversky_from_counts`.
+
+    Parameters
+    ----------
+    tp, fp, fn : arrays or tensors of the same shape
+        Confusion counts.
+    alpha, beta : float
+        Weights of false positives and false negatives.
+    xp : module
+        ``numpy`` or ``torch``: provides ``where``.
+    zero_division : float, default=0.0
+        Value where the denominator is zero.
+
+    Returns
+    -------
+    index, d_tp, d_fp : arrays or tensors shaped like ``tp``
+    """
+    denom = tp + alpha * fp + beta * fn
+    defined = denom > 0
+    safe = xp.where(defined, denom, denom * 0 + 1)
+    inv2 = xp.where(defined, 1 / (safe * safe), denom * 0)
+    index = xp.where(defined, tp / safe, tp * 0 + zero_division)
+    return index, (alpha * fp + beta * (tp + fn)) * inv2, -alpha * tp * inv2

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ._array_ops import NumpyOps, TorchOps
 from ._cuts import SortedScores
 from ._scoring import SetMetric
 
@@ -193,84 +194,100 @@ class _BinnedObjective:
     """Metric and surrogate gradients on binned data, written out.
 
     The forward metric is read off cumulative bin masses at each threshold's
-    bin (exact). The gradient sums the surrogate derivative over the bins
-    within ``_KERNEL_REACH / sigma`` of each threshold only: a ragged window
-    per label, so rare labels, whose thresholds sit in the sparse upper tail
-    of the logit-rank axis, cost a few bins each.
+    bin (exact), and its derivatives in each label's counts are analytic
+    (:meth:`SetMetric._value_and_count_gradients`). The gradient sums the
+    surrogate derivative over the bins within ``_KERNEL_REACH / sigma`` of
+    each threshold only: a ragged window per label, so rare labels, whose
+    thresholds sit in the sparse upper tail of the logit-rank axis, cost a
+    few bins each. Written once for :class:`~skthresh._array_ops.NumpyOps`
+    (CPU) and :class:`~skthresh._array_ops.TorchOps` (CUDA).
+
+    Parameters
+    ----------
+    problem : RankProblem
+        Binned data (its rank axis ``u``).
+    metric : SetMetric
+        A label-decomposable objective.
+    pos, neg : arrays of shape (K, B, L)
+        Positive and negative mass per bin, one slice per model.
+    ops : NumpyOps or TorchOps
+        Where and how to compute.
+    zero_division : float
+        Value of an undefined per-label or pooled score.
     """
 
-    def __init__(self, problem, metric, pos, neg, dtype, zero_division):
-        self.metric, self.zd = metric, zero_division
-        device = pos.device
+    def __init__(self, problem, metric, pos, neg, ops, zero_division):
+        self.metric, self.zd, self.ops = metric, zero_division, ops
         n_models, n_bins, n_labels = pos.shape
-        self.n_bins = n_bins
-        self.cum_pos = _cumulative(pos)  # (K, B + 1, L)
-        self.cum_neg = _cumulative(neg)
-        self.total_pos, self.total_neg = self.cum_pos[:, -1], self.cum_neg[:, -1]
-        self.support = self.total_pos
-        # (K * L, B) float32 rows, one per (model, label), for the ragged windows
-        self.pos_rows = pos.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
-        self.neg_rows = neg.to(torch.float32).permute(0, 2, 1).reshape(-1).contiguous()
-        self.u = torch.as_tensor(problem.u, dtype=torch.float64, device=device)
-        self.u32 = self.u.to(torch.float32)
-        self.row_ids = torch.arange(n_models * n_labels, device=device)
+        self.n_bins, self.n_rows = n_bins, n_models * n_labels
+        # one row per (model, label), bins along the row: (K * L, B) flattened
+        pos_rows, neg_rows = (m.transpose(0, 2, 1).reshape(self.n_rows, n_bins) if ops.is_numpy
+                              else m.permute(0, 2, 1).reshape(self.n_rows, n_bins)
+                              for m in (pos, neg))
+        self.pos_pairs = ops.cast(pos_rows, ops.narrow).reshape(-1)
+        self.neg_pairs = ops.cast(neg_rows, ops.narrow).reshape(-1)
+        self.cum_pos = _cumulative(pos_rows, ops)  # (K * L * (B + 1),)
+        self.cum_neg = _cumulative(neg_rows, ops)
+        row_ids = ops.arange(self.n_rows)
+        self.row_first_bin = row_ids * n_bins
+        self.row_first_cum = row_ids * (n_bins + 1)
+        self.total_pos = ops.take(self.cum_pos, self.row_first_cum + n_bins)
+        self.total_neg = ops.take(self.cum_neg, self.row_first_cum + n_bins)
+        self.shape = (n_models, n_labels)
+        self.u = ops.asarray(problem.u, ops.real)
+        self.u_narrow = ops.cast(self.u, ops.narrow)
 
     def _window(self, t, s):
-        """Rows, bins and flat indices of the (row, bin) pairs near each threshold.
-
-        Gathers use ``index_select``: on CPU it is several times faster than
-        indexing with a tensor.
-        """
+        """Bins, flat (row, bin) indices and row segments of the pairs near each threshold."""
+        ops = self.ops
         half = _KERNEL_REACH / s
-        lo, hi = torch.searchsorted(self.u, torch.stack([t - half, t + half]))
-        counts = hi - lo
-        n_pairs = int(counts.sum())
-        rows = torch.repeat_interleave(self.row_ids, counts, output_size=n_pairs)
+        lo_hi = ops.searchsorted(self.u, ops.concat([t - half, t + half]))
+        lo = lo_hi[:self.n_rows]
+        counts = lo_hi[self.n_rows:] - lo
+        ends = ops.cumsum(counts, 0)
+        n_pairs = int(ends[-1])
         # bin of a pair: its row's first bin in the window, plus its rank in the window
-        offset = lo - (torch.cumsum(counts, 0) - counts)
-        cols = torch.arange(n_pairs, device=t.device) + offset.index_select(0, rows)
-        return rows, cols, rows * self.n_bins + cols
+        rank = ops.arange(n_pairs)
+        bins = rank + ops.repeat(lo - (ends - counts), counts, n_pairs)
+        flat = bins + ops.repeat(self.row_first_bin, counts, n_pairs)
+        return counts, bins, flat, ops.segments(counts, ends, n_pairs)
 
     def __call__(self, t, s):
-        shape = t.shape
-        with torch.no_grad():
-            b = torch.searchsorted(self.u, t.contiguous(), right=True)
-            tp = self.total_pos - self.cum_pos.gather(1, b[:, None, :])[:, 0]
-            fp = self.total_neg - self.cum_neg.gather(1, b[:, None, :])[:, 0]
-        with torch.enable_grad():
-            tp = tp.requires_grad_(True)
-            fp = fp.requires_grad_(True)
-            value = self.metric.from_counts(tp, fp, self.total_pos - tp, self.support, xp=torch,
-                                            zero_division=self.zd)
-            g_tp, g_fp = torch.autograd.grad(value.sum(), (tp, fp))
-        with torch.no_grad():
-            t_flat, s_flat = t.reshape(-1), s.reshape(-1)
-            rows, cols, flat = self._window(t_flat, s_flat)
-            # per-row values as float32, gathered once per pair
-            t32, s32, g_tp32, g_fp32 = torch.stack(
-                [t_flat, s_flat, g_tp.reshape(-1), g_fp.reshape(-1)]).to(torch.float32)
-            z = self.u32.index_select(0, cols) - t32.index_select(0, rows)
-            sig = torch.sigmoid(s32.index_select(0, rows) * z)
-            dh = sig * (1 - sig)  # surrogate derivative of the step at sigma * z
-            dh *= g_tp32.index_select(0, rows) * self.pos_rows.index_select(0, flat) \
-                + g_fp32.index_select(0, rows) * self.neg_rows.index_select(0, flat)
-            n_rows = t_flat.numel()
-            sum_dh = torch.zeros(n_rows, dtype=torch.float32, device=t.device)
-            sum_dh.index_add_(0, rows, dh)
-            sum_dhz = torch.zeros(n_rows, dtype=torch.float32, device=t.device)
-            sum_dhz.index_add_(0, rows, dh * z)
-            grad_t = -(s32 * sum_dh)
-        return (value.detach(), grad_t.reshape(shape).to(t.dtype),
-                sum_dhz.reshape(shape).to(s.dtype))
+        """Metric (K,) and its surrogate gradients in ``t`` and ``s`` (K, L)."""
+        ops = self.ops
+        t_flat, s_flat = t.reshape(-1), s.reshape(-1)
+        at = self.row_first_cum + ops.searchsorted(self.u, t_flat, right=True)
+        tp = (self.total_pos - ops.take(self.cum_pos, at)).reshape(self.shape)
+        fp = (self.total_neg - ops.take(self.cum_neg, at)).reshape(self.shape)
+        total_pos = self.total_pos.reshape(self.shape)
+        value, g_tp, g_fp = self.metric._value_and_count_gradients(
+            tp, fp, total_pos - tp, total_pos, xp=ops.xp, zero_division=self.zd)
+
+        counts, bins, flat, segments = self._window(t_flat, s_flat)
+        n_pairs = bins.shape[0]
+        narrow = ops.cast(ops.stack([t_flat, -s_flat, g_tp.reshape(-1), g_fp.reshape(-1)]),
+                          ops.narrow)
+        t_pair, minus_s_pair, g_tp_pair, g_fp_pair = (
+            ops.repeat(row, counts, n_pairs) for row in narrow)
+        z = ops.take(self.u_narrow, bins) - t_pair
+        # surrogate derivative of the step at a = sigma z: sig(a) (1 - sig(a))
+        sig = 1 / (ops.exp(minus_s_pair * z) + 1)
+        dh = sig - sig * sig
+        dh *= (g_tp_pair * ops.take(self.pos_pairs, flat)
+               + g_fp_pair * ops.take(self.neg_pairs, flat))
+        sum_dh = ops.segment_sum(dh, segments, self.n_rows)
+        dh *= z
+        sum_dhz = ops.segment_sum(dh, segments, self.n_rows)
+        grad_t = -(s_flat * sum_dh)
+        return value, grad_t.reshape(self.shape), sum_dhz.reshape(self.shape)
 
 
-def _cumulative(mass: torch.Tensor) -> torch.Tensor:
-    """Mass below each bin boundary, (K, B + 1, L), built in one buffer."""
-    out = torch.empty((mass.shape[0], mass.shape[1] + 1, mass.shape[2]), dtype=mass.dtype,
-                      device=mass.device)
-    out[:, 0] = 0
-    torch.cumsum(mass, 1, out=out[:, 1:])
-    return out
+def _cumulative(rows, ops):
+    """Mass below each bin boundary of each row, (R * (B + 1),) flattened, real precision."""
+    n_rows, n_bins = rows.shape
+    out = ops.full((n_rows, n_bins + 1), 0.0, ops.real)
+    out[:, 1:] = ops.cumsum(ops.cast(rows, ops.real), 1)
+    return out.reshape(-1)
 
 
 def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_weight,
@@ -313,29 +330,31 @@ def _cpu_threads(device: torch.device, n_threads: int = 1):
 
 
 class _Adam:
-    """Adam on one tensor, as ``torch.optim.Adam`` with its default settings.
+    """Adam on one array, as ``torch.optim.Adam`` with its default settings.
 
-    The same arithmetic as torch's single-tensor CPU path, without its
-    per-step bookkeeping (a sizeable part of an epoch here); the thresholds
-    and the slopes are stacked in one tensor, so a step is a handful of ops.
+    The same arithmetic as torch's single-tensor CPU path, in operations that
+    numpy arrays and torch tensors share, without torch's per-step bookkeeping;
+    the thresholds and the slopes are stacked in one array, so a step is a
+    handful of operations.
     """
 
-    def __init__(self, param, lr, betas=(0.9, 0.999), eps=1e-8):
-        self.param, self.lr, self.betas, self.eps = param, lr, betas, eps
-        self.exp_avg = torch.zeros_like(param)
-        self.exp_avg_sq = torch.zeros_like(param)
+    def __init__(self, param, lr, ops, betas=(0.9, 0.999), eps=1e-8):
+        self.param, self.lr, self.ops, self.betas, self.eps = param, lr, ops, betas, eps
+        self.exp_avg = param * 0
+        self.exp_avg_sq = param * 0
         self.n_steps = 0
 
     def step(self, grad):
         """Update the parameter in place with the gradient ``grad``."""
         beta1, beta2 = self.betas
         self.n_steps += 1
-        self.exp_avg.lerp_(grad, 1 - beta1)
-        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        self.exp_avg += (1 - beta1) * (grad - self.exp_avg)
+        self.exp_avg_sq *= beta2
+        self.exp_avg_sq += (1 - beta2) * grad * grad
         step_size = self.lr / (1 - beta1 ** float(self.n_steps))
         bias_correction2_sqrt = (1 - beta2 ** float(self.n_steps)) ** 0.5
-        denom = (self.exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(self.eps)
-        self.param.addcdiv_(self.exp_avg, denom, value=-step_size)
+        denom = self.ops.sqrt(self.exp_avg_sq) / bias_correction2_sqrt + self.eps
+        self.param -= step_size * (self.exp_avg / denom)
 
 
 def learn_cuts(problem, metric, t_init, *, device, **kwargs):
@@ -400,25 +419,29 @@ def _learn_cuts(
     curve : list of float
         The true metric at each epoch (of the first replicate when bootstrapping).
     """
-    dtype = torch.float64 if device.type == "cpu" else torch.float32
-    as_t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)  # noqa: E731
-    pos, neg = as_t(problem.pos)[None], as_t(problem.neg)[None]  # (1, R, L)
-    row_weight = None if problem.row_weight is None else as_t(problem.row_weight)[None]
+    ops = NumpyOps() if problem.binned and device.type == "cpu" else TorchOps(device)
+    as_a = lambda a: ops.asarray(a, ops.real)  # noqa: E731
     n_models = max(n_bootstrap, 1)
+    pos, neg = problem.pos[None], problem.neg[None]  # (1, R, L)
+    row_weight = None if problem.row_weight is None else problem.row_weight[None]
     if n_bootstrap:
+        # drawn on the CPU by torch, whatever the device: the same seed gives the same fit
         gen = torch.Generator(device="cpu").manual_seed(seed)
         if problem.binned:
-            pos = torch.poisson(pos.expand(n_models, -1, -1).cpu(), generator=gen).to(device)
-            neg = torch.poisson(neg.expand(n_models, -1, -1).cpu(), generator=gen).to(device)
+            pos, neg = (torch.poisson(torch.as_tensor(m, dtype=torch.float64)
+                                      .expand(n_models, -1, -1), generator=gen).numpy()
+                        for m in (pos, neg))
         else:
             draw = torch.poisson(torch.ones(n_models, problem.pos.shape[0]), generator=gen)
-            draw = draw.to(device=device, dtype=dtype)
+            draw = draw.numpy()
             pos, neg, row_weight = pos * draw[..., None], neg * draw[..., None], row_weight * draw
+    pos, neg = as_a(pos), as_a(neg)
 
     if problem.binned:
-        objective = _BinnedObjective(problem, metric, pos, neg, dtype, zero_division)
+        objective = _BinnedObjective(problem, metric, pos, neg, ops, zero_division)
     else:
-        u = as_t(problem.u)[None]
+        u = as_a(problem.u)[None]
+        row_weight = as_a(row_weight)
         support = pos.sum(axis=1)
 
         def objective(t, s):
@@ -426,34 +449,35 @@ def _learn_cuts(
                                              support=support, row_weight=row_weight,
                                              zero_division=zero_division)
 
-    mask = torch.as_tensor(trainable, device=device)
-    t0 = as_t(t_init).expand(n_models, -1).contiguous()  # (K, L)
-    ts = torch.stack([t0, torch.full_like(t0, float(sigma))])  # thresholds and slopes
+    xp = ops.xp
+    mask = ops.asarray(trainable, None)
+    t0 = as_a(np.tile(t_init, (n_models, 1)))  # (K, L)
+    ts = ops.stack([t0, t0 * 0 + float(sigma)])  # thresholds and slopes, one array
     t, s = ts
-    opt = _Adam(ts if learn_sigma else ts[:1], lr=learning_rate)
+    opt = _Adam(ts if learn_sigma else ts[:1], lr=learning_rate, ops=ops)
 
     lo, hi = float(problem.u.min()) - 1.0, float(problem.u.max()) + 1.0
-    best_value = torch.full((n_models,), -math.inf, dtype=dtype, device=device)
-    best_t = t0.clone()
+    best_value = ops.full((n_models,), -math.inf, ops.real)
+    best_t = t0 * 1
     curve: list[float] = []
     no_change = 0
     for epoch in range(max_iter):
         value, grad_t, grad_s = objective(t, s)
         better = value > best_value + tol
-        best_value = torch.where(better, value, best_value)
-        best_t = torch.where(better[:, None], t, best_t)
+        best_value = xp.where(better, value, best_value)
+        best_t = xp.where(better[:, None], t, best_t)
         curve.append(float(value[0]))
         no_change = 0 if bool(better.any()) else no_change + 1
         if verbose > 1:
             print(f"SGL epoch {epoch + 1}: {metric.name or 'score'} = {curve[-1]:.6f}")
         if no_change >= n_iter_no_change:
             break
-        grad_t = torch.where(mask, -grad_t, 0.0)  # Adam minimises the loss -metric
-        opt.step(torch.stack([grad_t, -grad_s]) if learn_sigma else grad_t[None])
-        t.clamp_(lo, hi)
-        s.clamp_(min=1e-3)
+        grad_t = xp.where(mask, -grad_t, 0.0)  # Adam minimises the loss -metric
+        opt.step(ops.stack([grad_t, -grad_s]) if learn_sigma else grad_t[None])
+        ops.clamp_(t, lo, hi)
+        ops.clamp_(s, 1e-3)
     if verbose == 1:
         print(f"SGL: {len(curve)} epochs, best {metric.name or 'score'} = "
               f"{float(best_value.max()):.6f}")
-    t_final = best_t.median(dim=0).values if n_bootstrap else best_t[0]
-    return cuts_from_positions(problem, t_final.cpu().numpy()), curve
+    t_final = ops.median0(best_t) if n_bootstrap else best_t[0]
+    return cuts_from_positions(problem, ops.to_numpy(t_final)), curve

@@ -341,9 +341,11 @@ def test_verbose_prints_progress(multilabel_scores, capsys):
     assert "coordinate pass 1" in capsys.readouterr().out
 
 
-def test_written_out_gradient_equals_autograd_through_the_surrogate_step():
-    """Check the binned objective's gradients against autograd through SurrogateStep."""
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_written_out_gradient_equals_autograd_through_the_surrogate_step(backend):
+    """Check the binned objective's gradients (numpy and torch) against autograd."""
     from skthresh import _sgl
+    from skthresh._array_ops import NumpyOps, TorchOps
     from skthresh._cuts import sort_scores
 
     rng = np.random.default_rng(8)
@@ -355,15 +357,57 @@ def test_written_out_gradient_equals_autograd_through_the_surrogate_step():
     s = torch.tensor([[20.0, 35.0, 50.0, 80.0]], dtype=torch.float64)
     pos = torch.as_tensor(problem.pos)[None]
     neg = torch.as_tensor(problem.neg)[None]
-    for scoring in ("f1_micro", "f1_macro", "jaccard_weighted"):
+    ops = NumpyOps() if backend == "numpy" else TorchOps(torch.device("cpu"))
+    as_a = (lambda a: a.numpy()) if backend == "numpy" else (lambda a: a)  # noqa: E731
+    for scoring in ("f1_micro", "f1_macro", "jaccard_weighted", "f2_micro"):
         metric = get_set_metric(scoring)
-        written = _sgl._BinnedObjective(problem, metric, pos, neg, torch.float64, 0.0)(t, s)
+        written = _sgl._BinnedObjective(problem, metric, as_a(pos), as_a(neg), ops, 0.0)(
+            as_a(t), as_a(s))
         u = torch.as_tensor(problem.u)[None, :, None]
         auto = _sgl.surrogate_value_and_grads(u, pos, neg, t, s, metric, axis=1,
                                               support=pos.sum(axis=1), row_weight=None,
                                               zero_division=0.0)
+        assert float(auto[1].abs().max()) > 1e-4  # the thresholds sit among the rows
         for a, b in zip(written, auto):
-            torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
+            torch.testing.assert_close(torch.as_tensor(a), b, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro", "f1_weighted", "jaccard_micro",
+                                     "f0.5_macro", "jaccard_weighted"])
+@pytest.mark.parametrize("zero_division", [0.0, 1.0])
+def test_count_gradients_equal_autograd(scoring, zero_division):
+    """Check the analytic derivatives of the metric in tp and fp, empty labels included."""
+    metric = get_set_metric(scoring)
+    rng = np.random.default_rng(3)
+    positives = rng.integers(0, 6, size=(3, 8)).astype(float)
+    positives[:, 0] = 0.0  # no positive ...
+    tp = np.floor(rng.random((3, 8)) * (positives + 1))
+    fp = rng.integers(0, 4, size=(3, 8)).astype(float)
+    fp[:, 0] = 0.0  # ... and nothing predicted: an undefined per-label score
+    if scoring.endswith("weighted"):
+        positives[2] = 0.0  # a batch row without support anywhere: the plain mean
+        tp[2] = 0.0
+    value, d_tp, d_fp = metric._value_and_count_gradients(
+        tp, fp, positives - tp, positives, xp=np, zero_division=zero_division)
+
+    tp_t = torch.tensor(tp, requires_grad=True)
+    fp_t = torch.tensor(fp, requires_grad=True)
+    support = torch.tensor(positives)
+    auto = metric.from_counts(tp_t, fp_t, support - tp_t, support, xp=torch,
+                              zero_division=zero_division)
+    g_tp, g_fp = torch.autograd.grad(auto.sum(), (tp_t, fp_t))
+    np.testing.assert_allclose(value, auto.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(d_tp, g_tp.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(d_fp, g_fp.numpy(), rtol=1e-12, atol=1e-15)
+    assert np.abs(d_tp).max() > 0
+
+
+def test_count_gradients_refuse_the_samples_average():
+    """Check that per-sample metrics have no per-label count gradients."""
+    counts = np.ones((1, 3))
+    with pytest.raises(ValueError, match="label-decomposable"):
+        get_set_metric("f1_samples")._value_and_count_gradients(
+            counts, counts, counts, counts, xp=np)
 
 
 @pytest.mark.parametrize("make", ALL, ids=IDS)
@@ -406,17 +450,47 @@ def test_bin_masses_agree_between_count_paths():
         np.testing.assert_allclose(a, b)
 
 
-def test_internal_adam_matches_torch_adam():
-    """Check that SGL's stacked-tensor Adam takes torch.optim.Adam's steps exactly."""
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_internal_adam_matches_torch_adam(backend):
+    """Check that SGL's stacked-array Adam (numpy or torch) takes torch.optim.Adam's steps."""
+    from skthresh._array_ops import NumpyOps, TorchOps
     from skthresh._sgl import _Adam
 
     gen = torch.Generator().manual_seed(0)
     start = torch.randn(2, 3, 5, dtype=torch.float64, generator=gen)
-    ours, theirs = start.clone(), start.clone().requires_grad_(True)
-    step, reference = _Adam(ours, lr=0.03), torch.optim.Adam([theirs], lr=0.03)
+    theirs = start.clone().requires_grad_(True)
+    if backend == "numpy":
+        ops, ours, as_a = NumpyOps(), start.numpy().copy(), lambda a: a.numpy()
+    else:
+        ops, ours, as_a = TorchOps(torch.device("cpu")), start.clone(), lambda a: a
+    step, reference = _Adam(ours, lr=0.03, ops=ops), torch.optim.Adam([theirs], lr=0.03)
     for _ in range(50):
         grad = torch.randn(start.shape, dtype=torch.float64, generator=gen)
-        step.step(grad)
+        step.step(as_a(grad.clone()))
         theirs.grad = grad.clone()
         reference.step()
-    torch.testing.assert_close(ours, theirs.detach(), rtol=0, atol=1e-15)
+    torch.testing.assert_close(torch.as_tensor(ours), theirs.detach(), rtol=0, atol=1e-15)
+    assert not torch.equal(theirs.detach(), start)
+
+
+@pytest.mark.parametrize("n_bootstrap", [0, 3])
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro"])
+def test_torch_binned_path_matches_numpy_path(multilabel_scores, monkeypatch, scoring,
+                                              n_bootstrap):
+    """Check the torch code of binned fits (CUDA's) against the numpy code CPU fits run.
+
+    The torch path runs here on the CPU in float64, so both compute the same
+    sums, in another order: the fits agree.
+    """
+    from skthresh import _sgl
+    from skthresh._array_ops import TorchOps
+
+    scores, y = multilabel_scores
+    make = lambda: SGLThresholdOptimizer(device="cpu", scoring=scoring,  # noqa: E731
+                                         n_bootstrap=n_bootstrap, random_state=0)
+    numpy_fit = make().fit(scores, y)
+    monkeypatch.setattr(_sgl, "NumpyOps", lambda: TorchOps(torch.device("cpu")))
+    torch_fit = make().fit(scores, y)
+    assert torch_fit.best_score_ == pytest.approx(numpy_fit.best_score_, abs=1e-6)
+    assert np.mean(torch_fit.thresholds_ == numpy_fit.thresholds_) >= 0.9
+    assert torch_fit.loss_curve_ == pytest.approx(numpy_fit.loss_curve_, abs=1e-9)
