@@ -17,20 +17,57 @@ target mass.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 
-def _transposed_copy(a: np.ndarray, block: int = 256) -> np.ndarray:
-    """A C-ordered copy of ``a.T``, made in blocks of rows.
+def _transposed_copy(a: np.ndarray, block: int = 256, out: np.ndarray | None = None):
+    """A C-ordered copy of ``a.T``, made in blocks of rows (into ``out`` if given).
 
     A plain ``np.array(a.T, order="C")`` walks the source with a stride of
     one row per element and is several times slower on large matrices
     (measured in ``benchmarks/results/profile_large.md``).
     """
-    out = np.empty((a.shape[1], a.shape[0]), dtype=a.dtype)
+    if out is None:
+        out = np.empty((a.shape[1], a.shape[0]), dtype=a.dtype)
     for start in range(0, a.shape[0], block):
         out[:, start:start + block] = a[start:start + block].T
     return out
+
+
+# Below this many scores, one thread: starting threads costs more than it saves.
+_MIN_THREADED_SIZE = 1_000_000
+
+
+def n_threads(size: int) -> int:
+    """Threads for a pass over ``size`` scores: the usable cores (at most 8), or 1 if small."""
+    if size < _MIN_THREADED_SIZE:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def for_label_chunks(n_labels: int, size: int, work) -> None:
+    """Call ``work(labels)`` on contiguous slices of the labels, in threads when large.
+
+    numpy releases the GIL in the sorts, searches and copies ``work`` does,
+    so the chunks run on several cores. ``work`` must only write its own
+    labels' parts of shared arrays.
+    """
+    k = min(n_threads(size), n_labels)
+    bounds = np.linspace(0, n_labels, k + 1).astype(int)
+    chunks = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+    if k == 1:
+        work(chunks[0])
+        return
+    with ThreadPoolExecutor(k) as pool:
+        for done in [pool.submit(work, chunk) for chunk in chunks]:
+            done.result()
 
 
 def _first_equal(sorted_rows: np.ndarray, row: np.ndarray, position: np.ndarray) -> np.ndarray:
@@ -118,9 +155,14 @@ class SortedScores:
         positions = np.asarray(positions, dtype=np.int64)
         vt = self._values_t
         if positions.ndim == 1:
-            here = vt[:, positions].T
-            before = vt[:, np.maximum(positions - 1, 0)].T
-            out = np.repeat(positions[:, None], self.n_labels, axis=1)
+            # label-major gathers; the result is the transpose of a C array
+            tied = vt[:, np.maximum(positions - 1, 0)] == vt[:, positions]
+            tied[:, positions == 0] = False
+            out = np.empty((self.n_labels, positions.size), dtype=np.int64)
+            out[:] = positions
+            label, where = np.nonzero(tied)
+            out[label, where] = _first_equal(vt, label, out[label, where])
+            return out.T
         else:
             rows = np.arange(self.n_labels)[:, None]
             here = vt[rows, positions.T].T
@@ -151,6 +193,17 @@ class SortedScores:
         total_pos = self.total_pos if label is None else self.total_pos[label]
         total_neg = self.total_neg if label is None else self.total_neg[label]
         return total_pos - pos_below, total_neg - neg_below, pos_below
+
+    def cuts_of_shared_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
+        """Cuts that each of the sorted ``thresholds`` makes on every label, shape (m, n_labels)."""
+        out = np.empty((self.n_labels, len(thresholds)), dtype=np.int64)
+
+        def search(labels: slice) -> None:
+            for c in range(labels.start, labels.stop):
+                out[c] = np.searchsorted(self._values_t[c], thresholds, side="left")
+
+        for_label_chunks(self.n_labels, self._values_t.size, search)
+        return out.T
 
     def cuts_from_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
         """Cut of each label that ``scores >= thresholds`` makes on these rows."""
@@ -212,21 +265,30 @@ class _HardScores(SortedScores):
 
     def __init__(self, scores, targets):
         n, n_labels = scores.shape
-        # A copy, always (the in-place sort must not touch the input).
-        self._values_t = _transposed_copy(scores)
-        self._values_t.sort(axis=1)
         # flat indices in row-major order, split into (row, label): several times
         # faster than a 2-D np.nonzero on a large matrix
         row_of, label_of = np.divmod(np.flatnonzero(np.asarray(targets == 1)), n_labels)
-        by_label = np.argsort(label_of, kind="stable")  # label-major, rows ascending
+        # label-major, rows ascending (a radix sort on 16-bit labels: several times faster)
+        by_label = np.argsort(label_of.astype(np.int16) if n_labels < 2**15 else label_of,
+                              kind="stable")
         row_of, label_of = row_of[by_label], label_of[by_label]
         counts = np.bincount(label_of, minlength=n_labels)
         offsets = np.concatenate([[0], np.cumsum(counts)])
         position = np.empty(label_of.size, dtype=np.int64)
-        for c in np.flatnonzero(counts):
-            seg = slice(offsets[c], offsets[c + 1])
-            position[seg] = np.searchsorted(self._values_t[c], scores[row_of[seg], c],
-                                            side="left")
+        # A copy, always (the in-place sort must not touch the input).
+        self._values_t = np.empty((n_labels, n), dtype=scores.dtype)
+
+        def sort_and_locate(labels: slice) -> None:
+            block = self._values_t[labels]
+            _transposed_copy(scores[:, labels], out=block)
+            block.sort(axis=1)
+            for c in range(labels.start, labels.stop):
+                if counts[c]:
+                    seg = slice(offsets[c], offsets[c + 1])
+                    position[seg] = np.searchsorted(self._values_t[c], scores[row_of[seg], c],
+                                                    side="left")
+
+        for_label_chunks(n_labels, scores.size, sort_and_locate)
         self._keys = np.sort(label_of.astype(np.int64) * (n + 1) + position)
         self._key_offsets = offsets
         self.total_pos = counts.astype(np.float64)
@@ -235,14 +297,23 @@ class _HardScores(SortedScores):
     def mass_in_bins(self, first_pos):  # noqa: D102
         # Each positive falls in one bin: one search of the positives among the
         # bin starts (far fewer queries than one per bin boundary).
-        n_bins = first_pos.shape[0] - 1
-        stride = self.n_samples + 1
-        labels = np.arange(self.n_labels)
-        bin_keys = (labels * stride + first_pos[:-1]).T.ravel()  # label-major, sorted
-        where = np.searchsorted(bin_keys, self._keys, side="right") - 1
+        n, n_bins = self.n_samples, first_pos.shape[0] - 1
+        stride = n + 1
+        label, position = np.divmod(self._keys, stride)
+        # Bins at the even rank starts floor(b n / B): a positive's bin is
+        # floor(((p + 1) B - 1) / n). Labels whose ties moved a start need a search.
+        where = label * n_bins + ((position + 1) * n_bins - 1) // n
+        even = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
+        moved = np.flatnonzero((first_pos[:-1] != even[:, None]).any(axis=0))
+        if moved.size:
+            bin_keys = (moved * stride + first_pos[:-1, moved]).T.ravel()  # sorted
+            for_moved = np.isin(label, moved)
+            found = np.searchsorted(bin_keys, self._keys[for_moved], side="right") - 1
+            row, b = np.divmod(found, n_bins)
+            where[for_moved] = moved[row] * n_bins + b
         pos = np.bincount(where, minlength=n_bins * self.n_labels).astype(np.float64)
-        pos = pos.reshape(self.n_labels, n_bins).T
-        return pos, np.diff(first_pos, axis=0) - pos
+        pos = pos.reshape(self.n_labels, n_bins).T  # label-major in memory, as first_pos
+        return pos, np.subtract(np.diff(first_pos, axis=0), pos, order="F")
 
     def mass_below(self, cuts, label=None):  # noqa: D102
         cuts = np.asarray(cuts)

@@ -56,10 +56,7 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
     else:
         candidates = np.unique(np.quantile(distinct, np.linspace(0, 1, n_candidates)))
     if metric.decomposable:
-        cuts = np.stack(
-            [np.searchsorted(ss._values_t[c], candidates, side="left")
-             for c in range(ss.n_labels)], axis=1,
-        )  # (G, L)
+        cuts = ss.cuts_of_shared_thresholds(candidates)  # (G, L)
         tp, fp, fn = ss.counts_at_cuts(cuts)
         values = metric.from_counts(tp, fp, fn, xp=np, zero_division=zero_division)
         best = int(np.argmax(values))

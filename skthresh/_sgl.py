@@ -133,8 +133,10 @@ def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
     n_bins = int(min(max_bins, n))
     starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
     # int32 when it can hold n: this array stays alive for the whole fit
-    first_pos = np.empty((n_bins + 1, n_labels),
-                         dtype=np.int32 if n < np.iinfo(np.int32).max else np.int64)
+    # label-major in memory (the transpose of a C array): the layout of every
+    # per-label pass that follows; int32 when it can hold n: it lives for the whole fit
+    first_pos = np.empty((n_labels, n_bins + 1),
+                         dtype=np.int32 if n < np.iinfo(np.int32).max else np.int64).T
     first_pos[:-1] = ss.block_start(starts)
     first_pos[-1] = n
     pos, neg = ss.mass_in_bins(first_pos)

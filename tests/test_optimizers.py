@@ -494,3 +494,48 @@ def test_torch_binned_path_matches_numpy_path(multilabel_scores, monkeypatch, sc
     assert torch_fit.best_score_ == pytest.approx(numpy_fit.best_score_, abs=1e-6)
     assert np.mean(torch_fit.thresholds_ == numpy_fit.thresholds_) >= 0.9
     assert torch_fit.loss_curve_ == pytest.approx(numpy_fit.loss_curve_, abs=1e-9)
+
+
+def test_binned_problem_agrees_between_count_paths_with_ties():
+    """Check the bins (even rank starts moved back to block starts) of both count paths."""
+    from skthresh import _sgl
+    from skthresh._cuts import _CumulativeScores, _HardScores
+
+    rng = np.random.default_rng(11)
+    y = (rng.random((900, 6)) < 0.15).astype(int)
+    scores = np.round(rng.random((900, 6)) + y, 2)  # many ties
+    scores[:, 5] = rng.random(900) + y[:, 5]  # and a label without ties
+    fast, general = _HardScores(scores, y), _CumulativeScores(scores, y, np.ones(900))
+    a, b = _sgl.binned_problem(fast, 64), _sgl.binned_problem(general, 64)
+    np.testing.assert_array_equal(a.first_pos, b.first_pos)
+    np.testing.assert_allclose(a.pos, b.pos)
+    np.testing.assert_allclose(a.neg, b.neg)
+    even = (np.arange(64) * 900) // 64
+    moved = (a.first_pos[:-1] != even[:, None]).any(axis=0)
+    assert moved[:5].all() and not moved[5]  # both branches of the bin search ran
+    # the 1-D block-start gather equals the general 2-D one
+    np.testing.assert_array_equal(fast.block_start(even),
+                                  fast.block_start(np.repeat(even[:, None], 6, axis=1)))
+    assert a.pos.sum() == y.sum() and (a.pos + a.neg).sum() == y.size
+
+
+@pytest.mark.parametrize("n_chunks", [2, 3])
+def test_threaded_sort_and_search_equal_one_thread(monkeypatch, n_chunks):
+    """Check that the label chunks sorted and searched in threads give the one-thread fit."""
+    from skthresh import _cuts
+
+    rng = np.random.default_rng(12)
+    y = (rng.random((300, 7)) < 0.2).astype(int)
+    scores = np.round(rng.random((300, 7)) + y, 2).astype(np.float32)
+    serial = [make().fit(scores, y) for make in ALL]
+    monkeypatch.setattr(_cuts, "n_threads", lambda size: n_chunks)
+    threaded = [make().fit(scores, y) for make in ALL]
+    for a, b in zip(serial, threaded):
+        np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
+        assert a.best_score_ == b.best_score_
+    ss = _cuts.sort_scores(scores, y, np.ones(300))
+    np.testing.assert_array_equal(ss.values, np.sort(scores, axis=0))
+    grid = np.linspace(0, 2, 9)
+    np.testing.assert_array_equal(
+        ss.cuts_of_shared_thresholds(grid),
+        np.stack([np.searchsorted(np.sort(scores[:, c]), grid) for c in range(7)], axis=1))
