@@ -55,9 +55,9 @@ class NumpyOps:
         """Each ``a[i]`` repeated ``counts[i]`` times (``total = counts.sum()``)."""
         return np.repeat(a, counts)
 
-    def cumsum(self, a, axis: int):
-        """Cumulative sum along ``axis``."""
-        return np.cumsum(a, axis=axis)
+    def cumsum(self, a, axis: int, out=None):
+        """Cumulative sum along ``axis`` (into ``out`` if given)."""
+        return np.cumsum(a, axis=axis, out=out)
 
     def segments(self, counts, ends, total: int):
         """What :meth:`segment_sum` needs to sum consecutive runs of ``counts`` elements."""
@@ -94,6 +94,10 @@ class NumpyOps:
     def full(self, shape, value, dtype):
         """A new array filled with ``value``."""
         return np.full(shape, value, dtype=dtype)
+
+    def empty(self, shape, dtype):
+        """A new, uninitialised array."""
+        return np.empty(shape, dtype=dtype)
 
     def median0(self, a):
         """Median along the first axis (the lower middle value, as torch's)."""
@@ -134,8 +138,11 @@ class TorchOps:
     def repeat(self, a, counts, total: int):  # noqa: D102
         return self.xp.repeat_interleave(a, counts, output_size=total)
 
-    def cumsum(self, a, axis: int):  # noqa: D102
-        return self.xp.cumsum(a, axis)
+    def cumsum(self, a, axis: int, out=None):  # noqa: D102
+        if out is None:
+            return self.xp.cumsum(a, axis)
+        out.copy_(self.xp.cumsum(a, axis))  # torch's out= wants a contiguous tensor
+        return out
 
     def segments(self, counts, ends, total: int):  # noqa: D102
         rows = self.xp.arange(counts.numel(), device=self.device)
@@ -162,6 +169,9 @@ class TorchOps:
 
     def full(self, shape, value, dtype):  # noqa: D102
         return self.xp.full(shape, value, dtype=dtype, device=self.device)
+
+    def empty(self, shape, dtype):  # noqa: D102
+        return self.xp.empty(shape, dtype=dtype, device=self.device)
 
     def median0(self, a):  # noqa: D102
         return a.median(dim=0).values

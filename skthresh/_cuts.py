@@ -156,7 +156,9 @@ class SortedScores:
         vt = self._values_t
         if positions.ndim == 1:
             # label-major gathers; the result is the transpose of a C array
-            tied = vt[:, np.maximum(positions - 1, 0)] == vt[:, positions]
+            # each position and its predecessor, side by side: one pass over the rows
+            pairs = vt[:, np.stack([np.maximum(positions - 1, 0), positions], axis=1).ravel()]
+            tied = pairs[:, 0::2] == pairs[:, 1::2]
             tied[:, positions == 0] = False
             out = np.empty((self.n_labels, positions.size), dtype=np.int64)
             out[:] = positions
@@ -271,7 +273,9 @@ class _HardScores(SortedScores):
         # label-major, rows ascending (a radix sort on 16-bit labels: several times faster)
         by_label = np.argsort(label_of.astype(np.int16) if n_labels < 2**15 else label_of,
                               kind="stable")
-        row_of, label_of = row_of[by_label], label_of[by_label]
+        # positives' scores read in row-major order (near-sequential), then grouped by label
+        pos_scores = scores[row_of, label_of][by_label]
+        label_of = label_of[by_label]
         counts = np.bincount(label_of, minlength=n_labels)
         offsets = np.concatenate([[0], np.cumsum(counts)])
         position = np.empty(label_of.size, dtype=np.int64)
@@ -285,7 +289,7 @@ class _HardScores(SortedScores):
             for c in range(labels.start, labels.stop):
                 if counts[c]:
                     seg = slice(offsets[c], offsets[c + 1])
-                    position[seg] = np.searchsorted(self._values_t[c], scores[row_of[seg], c],
+                    position[seg] = np.searchsorted(self._values_t[c], pos_scores[seg],
                                                     side="left")
 
         for_label_chunks(n_labels, scores.size, sort_and_locate)

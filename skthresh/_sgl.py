@@ -287,8 +287,9 @@ class _BinnedObjective:
 def _cumulative(rows, ops):
     """Mass below each bin boundary of each row, (R * (B + 1),) flattened, real precision."""
     n_rows, n_bins = rows.shape
-    out = ops.full((n_rows, n_bins + 1), 0.0, ops.real)
-    out[:, 1:] = ops.cumsum(ops.cast(rows, ops.real), 1)
+    out = ops.empty((n_rows, n_bins + 1), ops.real)
+    out[:, 0] = 0
+    ops.cumsum(ops.cast(rows, ops.real), 1, out=out[:, 1:])
     return out.reshape(-1)
 
 
