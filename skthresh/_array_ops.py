@@ -48,8 +48,12 @@ class NumpyOps:
         return np.searchsorted(sorted_values, x, side="right" if right else "left")
 
     def take(self, a, index):
-        """``a[index]`` for a 1-D ``a``."""
-        return a[index]
+        """``a[index]`` for a 1-D ``a`` and an ``index`` known to be in bounds.
+
+        ``mode="clip"`` skips the bounds check of ``a[index]`` (a no-op on valid
+        indices), which makes the gather about twice as fast.
+        """
+        return np.take(a, index, mode="clip")
 
     def repeat(self, a, counts, total: int):
         """Each ``a[i]`` repeated ``counts[i]`` times (``total = counts.sum()``)."""
@@ -65,11 +69,15 @@ class NumpyOps:
         return starts, counts > 0
 
     def segment_sum(self, a, segments, n_segments: int):
-        """Sum (``real`` precision) of each run of ``a`` given by :meth:`segments`; 0 if empty."""
+        """Sum of each run of ``a`` given by :meth:`segments` (0 if empty), as ``real``.
+
+        Accumulated in ``a``'s precision (float32 for the pair values), as
+        torch's ``index_add_`` does.
+        """
         starts, nonempty = segments
         if a.size == 0:
             return np.zeros(n_segments)
-        return np.where(nonempty, np.add.reduceat(a, starts, dtype=np.float64), 0.0)
+        return np.where(nonempty, np.add.reduceat(a, starts).astype(np.float64), 0.0)
 
     def exp(self, a):
         """Elementwise exponential."""
@@ -149,8 +157,8 @@ class TorchOps:
         return self.xp.repeat_interleave(rows, counts, output_size=total)
 
     def segment_sum(self, a, segments, n_segments: int):  # noqa: D102
-        out = self.xp.zeros(n_segments, dtype=self.real, device=self.device)
-        return out.index_add_(0, segments, a.to(self.real))
+        out = self.xp.zeros(n_segments, dtype=a.dtype, device=self.device)
+        return out.index_add_(0, segments, a).to(self.real)
 
     def exp(self, a):  # noqa: D102
         return self.xp.exp(a)

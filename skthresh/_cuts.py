@@ -157,7 +157,8 @@ class SortedScores:
         if positions.ndim == 1:
             # label-major gathers; the result is the transpose of a C array
             # each position and its predecessor, side by side: one pass over the rows
-            pairs = vt[:, np.stack([np.maximum(positions - 1, 0), positions], axis=1).ravel()]
+            pairs = np.take(vt, np.stack([np.maximum(positions - 1, 0), positions], axis=1)
+                            .ravel(), axis=1, mode="clip")  # in bounds: clip skips the check
             tied = pairs[:, 0::2] == pairs[:, 1::2]
             tied[:, positions == 0] = False
             out = np.empty((self.n_labels, positions.size), dtype=np.int64)
@@ -328,6 +329,13 @@ class _HardScores(SortedScores):
         return pos, cuts - pos
 
 
+def _is_hard(targets: np.ndarray) -> bool:
+    """Whether every target is 0 or 1 (one vectorised pass for byte-sized integers)."""
+    if targets.dtype.kind in "biu" and targets.dtype.itemsize == 1:
+        return bool(targets.view(np.uint8).max(initial=0) <= 1)  # int8 -1 reads as 255
+    return bool(((targets == 0) | (targets == 1)).all())
+
+
 def sort_scores(scores: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> SortedScores:
     """Sort the scores per label, by the fastest exact path for these inputs.
 
@@ -344,6 +352,6 @@ def sort_scores(scores: np.ndarray, targets: np.ndarray, weights: np.ndarray) ->
     -------
     SortedScores
     """
-    if (weights == 1).all() and ((targets == 0) | (targets == 1)).all():
+    if (weights == 1).all() and _is_hard(targets):
         return _HardScores(scores, targets)
     return _CumulativeScores(scores, targets, weights)

@@ -539,3 +539,22 @@ def test_threaded_sort_and_search_equal_one_thread(monkeypatch, n_chunks):
     np.testing.assert_array_equal(
         ss.cuts_of_shared_thresholds(grid),
         np.stack([np.searchsorted(np.sort(scores[:, c]), grid) for c in range(7)], axis=1))
+
+
+@pytest.mark.parametrize("targets, hard", [
+    (np.array([[0, 1]], dtype=np.int8), True),
+    (np.array([[0, -1]], dtype=np.int8), False),  # -1 must not pass as a byte 255 <= 1
+    (np.array([[0, 2]], dtype=np.uint8), False),
+    (np.array([[True, False]]), True),
+    (np.array([[0, 1.0]]), True),
+    (np.array([[0, 0.5]]), False),
+    (np.array([[0, -1]], dtype=np.int64), False),
+])
+def test_hard_target_detection(targets, hard):
+    """Check which targets take the sort-only path (0/1 only, whatever the dtype)."""
+    from skthresh._cuts import _HardScores, _is_hard, sort_scores
+
+    assert _is_hard(targets) is hard
+    if hard:
+        ss = sort_scores(np.array([[0.2, 0.7]]), targets, np.ones(1))
+        assert isinstance(ss, _HardScores)
