@@ -85,8 +85,10 @@ def main():
         d = np.load(DEFAULT_DATA / f"{name}.npz")
         dcase[name] = (d["val_scores"], d["val_labels"], d["eval_scores"], d["eval_labels"])
 
+    held_out = [make_multilabel_scores(15278, 527, random_state=seed) for seed in (20, 21)]
     settings = [
-        ("defaults (n_bins=2048, max_iter=100, n_iter_no_change=30)", {}),
+        ("defaults (n_bins=1536, max_iter=100, n_iter_no_change=30)", {}),
+        ("n_bins=2048", {"n_bins": 2048}),
         ("n_bins=1024", {"n_bins": 1024}),
         ("n_bins=512", {"n_bins": 512}),
         ("n_bins=256", {"n_bins": 256}),
@@ -99,10 +101,13 @@ def main():
         est = SGLThresholdOptimizer(device="cpu", **kw)
         sec = med_time(lambda est=est: est.fit(S, Y))
         f1 = 100 * pm.micro_f1(E, EY, est.thresholds_)
+        f1_fit = 100 * pm.micro_f1(S, Y, est.thresholds_)
+        f1_held = [100 * pm.micro_f1(hs, hy, est.thresholds_) for hs, hy in held_out]
         d17, d19 = (100 * pm.micro_f1(es, el, SGLThresholdOptimizer(device="cpu", **kw)
                                       .fit(vs, vl).thresholds_)
                     for vs, vl, es, el in dcase.values())
-        rows1.append([name, f"{sec * 1e3:.0f} ms", est.n_iter_, f"{f1:.2f}", f"{d17:.2f}",
+        rows1.append([name, f"{sec * 1e3:.0f} ms", est.n_iter_, f"{f1_fit:.2f}",
+                      " / ".join(f"{v:.2f}" for v in f1_held), f"{f1:.2f}", f"{d17:.2f}",
                       f"{d19:.2f}"])
         print(rows1[-1], flush=True)
 
@@ -124,8 +129,15 @@ def main():
 
 ## 1. Public parameters: time and eval micro-F1
 
-{md_table(["setting", "median fit", "epochs run", "synthetic eval F1", "DCASE2017 eval",
+{md_table(["setting", "median fit", "epochs run", "synthetic F1 on the fitted rows",
+           "held-out draws (seeds 20 / 21)", "synthetic eval F1", "DCASE2017 eval",
            "DCASE2019 eval"], rows1)}
+
+Fitted on the synthetic val draw (seed 0); "eval" is the seed-1 draw of the
+other benchmarks; seeds 20 and 21 are two more draws of the same model. The
+DCASE validation sets have 488 and 1,122 rows: with at least that many bins
+each row is its own bin and the fit is exact, so the DCASE columns can change
+only below 1,122 bins.
 
 ## 2. Score histogram instead of sorting: effect on F1 and cost of the counting pass
 
