@@ -267,10 +267,17 @@ class _BinnedObjective:
 
         counts, bins, flat, segments = self._window(t_flat, s_flat)
         n_pairs = bins.shape[0]
-        narrow = ops.cast(ops.stack([t_flat, -s_flat, g_tp.reshape(-1), g_fp.reshape(-1)]),
-                          ops.narrow)
-        t_pair, minus_s_pair, g_tp_pair, g_fp_pair = (
-            ops.repeat(row, counts, n_pairs) for row in narrow)
+        per_row = [t_flat, -s_flat]
+        if self.metric.average == "micro" and self.shape[0] == 1:
+            # one model, pooled counts: the same derivatives for every label
+            g_tp_pair, g_fp_pair = float(g_tp[0, 0]), float(g_fp[0, 0])
+        else:
+            per_row += [g_tp.reshape(-1), g_fp.reshape(-1)]
+        narrow = [ops.repeat(row, counts, n_pairs)
+                  for row in ops.cast(ops.stack(per_row), ops.narrow)]
+        t_pair, minus_s_pair = narrow[:2]
+        if len(narrow) == 4:
+            g_tp_pair, g_fp_pair = narrow[2:]
         z = ops.take(self.u_narrow, bins) - t_pair
         # surrogate derivative of the step at a = sigma z: sig(a) (1 - sig(a))
         sig = 1 / (ops.exp(minus_s_pair * z) + 1)

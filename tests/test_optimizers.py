@@ -558,3 +558,19 @@ def test_hard_target_detection(targets, hard):
     if hard:
         ss = sort_scores(np.array([[0.2, 0.7]]), targets, np.ones(1))
         assert isinstance(ss, _HardScores)
+
+
+def test_mass_below_many_cuts_agrees_between_count_paths():
+    """Check the label-by-label search of many cuts against cumulative sums (ties included)."""
+    from skthresh._cuts import _MANY_CUTS, _CumulativeScores, _HardScores
+
+    rng = np.random.default_rng(13)
+    y = (rng.random((400, 5)) < 0.2).astype(int)
+    y[:, 4] = 0  # a label without positives
+    scores = np.round(rng.random((400, 5)) + y, 2)
+    fast, general = _HardScores(scores, y), _CumulativeScores(scores, y, np.ones(400))
+    grid = np.linspace(-0.1, 2.1, _MANY_CUTS + 7)
+    cuts = general.cuts_of_shared_thresholds(grid)
+    for few_or_many in (cuts[:3], cuts):  # the one-search and the per-label branches
+        for a, b in zip(fast.mass_below(few_or_many), general.mass_below(few_or_many)):
+            np.testing.assert_array_equal(a, b)
