@@ -45,13 +45,22 @@ _MIN_THREADED_SIZE = 1_000_000
 
 
 def n_threads(size: int) -> int:
-    """Threads for a pass over ``size`` scores: the usable cores (at most 8), or 1 if small."""
+    """Threads for a pass over ``size`` scores: 1 if small, else the usable cores (at most 8).
+
+    ``OMP_NUM_THREADS``, when set to a positive integer, caps the count, as it
+    caps torch's and the BLAS's pools: joblib's process workers (``n_jobs``
+    in scikit-learn) set it to their share of the cores, so parallel fits do
+    not oversubscribe.
+    """
     if size < _MIN_THREADED_SIZE:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    if limit.isdigit() and int(limit) > 0:
+        cores = min(cores, int(limit))
     return max(1, min(cores, 8))
 
 

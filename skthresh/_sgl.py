@@ -1,4 +1,4 @@
-"""Surrogate gradient learning of thresholds (SGL-Thresh), in torch.
+"""Surrogate gradient learning of thresholds (SGL-Thresh), in NumPy or torch.
 
 Pellegrini & Masquelier, ICASSP 2021. The forward pass applies the hard step
 ``h = 1[sigma * (u - t) > 0]``, so the loss is the true metric of the current
@@ -28,14 +28,18 @@ Two choices make this fast and scale-free:
   average keeps every row.
 
 For binned problems the surrogate gradient is written out (the chain rule of
-the surrogate step through the bin masses, with autograd only for the
-metric's derivative with respect to the confusion counts), so one epoch is a
-few passes over an (n_bins, n_labels) array and the forward metric is read off
-cumulative sums. :func:`surrogate_value_and_grads` is the same computation by
-autograd through :class:`SurrogateStep`, used for the per-sample average and
-to test the written-out gradient.
+the surrogate step through the bin masses, and the metric's analytic
+derivatives in the confusion counts), so one epoch is a few passes over the
+(label, bin) pairs near the thresholds and the forward metric is read off
+cumulative sums. That code is written once against
+:mod:`skthresh._array_ops` and runs in NumPy on the CPU (an epoch is a few
+dozen operations on small arrays, where NumPy's per-call cost is several
+times below torch's) and in torch on CUDA.
+:func:`surrogate_value_and_grads` is the same computation by autograd
+through :class:`SurrogateStep`, used for the per-sample average (in torch,
+on any device) and to test the written-out gradient.
 
-Tensors live only inside :func:`learn_cuts`; it returns numpy cuts.
+Arrays and tensors live only inside :func:`learn_cuts`; it returns numpy cuts.
 """
 
 from __future__ import annotations

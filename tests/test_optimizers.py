@@ -574,3 +574,16 @@ def test_mass_below_many_cuts_agrees_between_count_paths():
     for few_or_many in (cuts[:3], cuts):  # the one-search and the per-label branches
         for a, b in zip(fast.mass_below(few_or_many), general.mass_below(few_or_many)):
             np.testing.assert_array_equal(a, b)
+
+
+def test_sort_threads_follow_size_and_omp_num_threads(monkeypatch):
+    """Check that small inputs stay on one thread and OMP_NUM_THREADS caps the rest."""
+    from skthresh._cuts import _MIN_THREADED_SIZE, n_threads
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert n_threads(_MIN_THREADED_SIZE - 1) == 1
+    assert 1 <= n_threads(10 * _MIN_THREADED_SIZE) <= 8
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert n_threads(10 * _MIN_THREADED_SIZE) == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")  # ignored, as by OpenMP
+    assert n_threads(10 * _MIN_THREADED_SIZE) >= 1
