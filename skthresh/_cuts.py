@@ -99,6 +99,22 @@ def _first_equal(sorted_rows: np.ndarray, row: np.ndarray, position: np.ndarray)
     return lo
 
 
+def _left_queries(values: np.ndarray, thresholds) -> np.ndarray:
+    """``thresholds`` as queries in ``values``' dtype, for ``searchsorted(side="left")``.
+
+    Searching float64 thresholds in float32 scores makes numpy convert the
+    whole searched row to float64 on every call. For float32 scores ``v``,
+    ``v < t`` exactly when ``v < q`` with ``q`` the smallest float32 >= ``t``,
+    so the float32 queries give the same cuts without any conversion.
+    """
+    t = np.asarray(thresholds, dtype=np.float64)
+    if values.dtype != np.float32:
+        return t
+    with np.errstate(over="ignore"):  # beyond float32's range: +-inf, still exact
+        q = t.astype(np.float32)
+    return np.where(q.astype(np.float64) < t, np.nextafter(q, np.float32(np.inf)), q)
+
+
 class SortedScores:
     """Scores sorted per label, with the target mass below any valid cut.
 
@@ -211,19 +227,17 @@ class SortedScores:
 
     def cuts_of_shared_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
         """Cuts that each of the sorted ``thresholds`` makes on every label, shape (m, n_labels)."""
-        out = np.empty((self.n_labels, len(thresholds)), dtype=np.int64)
-
-        def search(labels: slice) -> None:
-            for c in range(labels.start, labels.stop):
-                out[c] = np.searchsorted(self._values_t[c], thresholds, side="left")
-
-        for_label_chunks(self.n_labels, self._values_t.size, search)
+        queries = _left_queries(self._values_t, thresholds)
+        out = np.empty((self.n_labels, len(queries)), dtype=np.int64)
+        for c in range(self.n_labels):
+            out[c] = np.searchsorted(self._values_t[c], queries, side="left")
         return out.T
 
     def cuts_from_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
         """Cut of each label that ``scores >= thresholds`` makes on these rows."""
+        queries = _left_queries(self._values_t, thresholds)
         return np.array(
-            [np.searchsorted(self._values_t[c], thresholds[c], side="left")
+            [np.searchsorted(self._values_t[c], queries[c], side="left")
              for c in range(self.n_labels)]
         )
 

@@ -587,3 +587,28 @@ def test_sort_threads_follow_size_and_omp_num_threads(monkeypatch):
     assert n_threads(10 * _MIN_THREADED_SIZE) == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "not a number")  # ignored, as by OpenMP
     assert n_threads(10 * _MIN_THREADED_SIZE) >= 1
+
+
+def test_float32_queries_give_the_float64_cuts():
+    """Check that float64 thresholds searched as float32 queries give the same cuts."""
+    from skthresh._cuts import _left_queries
+
+    rng = np.random.default_rng(14)
+    row = np.sort(rng.normal(size=500).astype(np.float32))
+    f32 = np.finfo(np.float32)
+    row[:3] = [-f32.max, -f32.max, np.float32(0.5)]  # extremes and ties
+    row.sort()
+    low, high = row[:-1].astype(np.float64), row[1:].astype(np.float64)
+    thresholds = np.concatenate([
+        row.astype(np.float64),  # exactly representable
+        (low + high) / 2,  # between two neighbours
+        np.nextafter(row.astype(np.float64), np.inf),  # just above a score
+        np.nextafter(row.astype(np.float64), -np.inf),  # just below a score
+        [-1e300, 1e300, 0.5, float(f32.max) * 1.5],  # outside float32's range
+    ])
+    queries = _left_queries(row, thresholds)
+    assert queries.dtype == np.float32
+    np.testing.assert_array_equal(np.searchsorted(row, queries, side="left"),
+                                  np.searchsorted(row.astype(np.float64), thresholds,
+                                                  side="left"))
+    assert _left_queries(row.astype(np.float64), thresholds).dtype == np.float64
