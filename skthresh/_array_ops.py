@@ -19,6 +19,7 @@ class NumpyOps:
 
     xp = np
     real = np.float64  # thresholds, slopes, counts, Adam state
+    wide = np.float64  # the rank axis searched for bins, as the final cuts are
     narrow = np.float32  # per (label, bin) pair values
     is_numpy = True
 
@@ -38,9 +39,10 @@ class NumpyOps:
         return a.astype(dtype, copy=False)
 
     def arange(self, n: int):
-        """``0, ..., n - 1`` as int64 (a view of a cached, growing buffer: read only)."""
+        """``0, ..., n - 1`` as int64 (a read-only view of a cached, growing buffer)."""
         if self._arange.size < n:
             self._arange = np.arange(max(n, 2 * self._arange.size), dtype=np.int64)
+            self._arange.flags.writeable = False
         return self._arange[:n]
 
     def searchsorted(self, sorted_values, x, *, right=False):
@@ -65,19 +67,22 @@ class NumpyOps:
 
     def segments(self, counts, ends, total: int):
         """What :meth:`segment_sum` needs to sum consecutive runs of ``counts`` elements."""
-        starts = np.minimum(ends - counts, max(total - 1, 0))
-        return starts, counts > 0
+        nonempty = counts > 0
+        return (ends - counts)[nonempty], nonempty
 
     def segment_sum(self, a, segments, n_segments: int):
         """Sum of each run of ``a`` given by :meth:`segments` (0 if empty), as ``real``.
 
         Accumulated in ``a``'s precision (float32 for the pair values), as
-        torch's ``index_add_`` does.
+        torch's ``index_add_`` does. Only the non-empty runs are reduced: their
+        starts increase strictly, so each sum ends where the next run starts
+        (or at the end of ``a``).
         """
         starts, nonempty = segments
-        if a.size == 0:
-            return np.zeros(n_segments)
-        return np.where(nonempty, np.add.reduceat(a, starts).astype(np.float64), 0.0)
+        out = np.zeros(n_segments)
+        if starts.size:
+            out[nonempty] = np.add.reduceat(a, starts)
+        return out
 
     def exp(self, a):
         """Elementwise exponential."""
@@ -123,6 +128,7 @@ class TorchOps:
         self.xp = torch
         self.device = device
         self.real = torch.float64 if device.type == "cpu" else torch.float32
+        self.wide = torch.float64
         self.narrow = torch.float32
 
     def asarray(self, a, dtype):  # noqa: D102

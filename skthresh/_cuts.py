@@ -112,7 +112,7 @@ def _left_queries(values: np.ndarray, thresholds) -> np.ndarray:
         return t
     with np.errstate(over="ignore"):  # beyond float32's range: +-inf, still exact
         q = t.astype(np.float32)
-    return np.where(q.astype(np.float64) < t, np.nextafter(q, np.float32(np.inf)), q)
+        return np.where(q.astype(np.float64) < t, np.nextafter(q, np.float32(np.inf)), q)
 
 
 class SortedScores:
@@ -362,12 +362,12 @@ class _HardScores(SortedScores):
         Each label's positives are searched among themselves, a few hundred
         keys that stay in cache, instead of all cuts among all positives.
         """
-        pos = np.empty(cuts.shape[::-1], dtype=np.float64)  # label-major
+        pos = np.empty(cuts.shape, dtype=np.float64)  # laid out as cuts, as the one search
         stride, offsets = self.n_samples + 1, self._key_offsets
         for c in range(self.n_labels):
             positions = self._keys[offsets[c]:offsets[c + 1]] - c * stride
-            pos[c] = np.searchsorted(positions, cuts[:, c], side="left")
-        return pos.T, cuts - pos.T
+            pos[:, c] = np.searchsorted(positions, cuts[:, c], side="left")
+        return pos, cuts - pos
 
 
 def _is_hard(targets: np.ndarray) -> bool:

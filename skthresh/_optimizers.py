@@ -56,7 +56,9 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
     else:
         candidates = np.unique(np.quantile(distinct, np.linspace(0, 1, n_candidates)))
     if metric.decomposable:
-        cuts = ss.cuts_of_shared_thresholds(candidates)  # (G, L)
+        # (G, L), C-ordered: the counts sum in the same order whatever the count
+        # path, so exact ties between candidates always resolve alike
+        cuts = np.ascontiguousarray(ss.cuts_of_shared_thresholds(candidates))
         tp, fp, fn = ss.counts_at_cuts(cuts)
         values = metric.from_counts(tp, fp, fn, xp=np, zero_division=zero_division)
         best = int(np.argmax(values))
@@ -506,7 +508,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         Stop after this many epochs without improvement.
     n_bootstrap : int, default=0
         0 fits once on the data. ``K > 0`` fits ``K`` models at once (one
-        batch of tensors) on Poisson bootstrap replicates of the rows and keeps
+        batch of arrays) on Poisson bootstrap replicates of the rows and keeps
         the median of their thresholds: smoother thresholds at ``K`` times the
         cost of an epoch (see ``benchmarks/results/quality_study.md``).
     device : "auto", str or torch.device, default="auto"

@@ -240,14 +240,15 @@ class _BinnedObjective:
         self.total_pos = ops.take(self.cum_pos, self.row_first_cum + n_bins)
         self.total_neg = ops.take(self.cum_neg, self.row_first_cum + n_bins)
         self.shape = (n_models, n_labels)
-        self.u = ops.asarray(problem.u, ops.real)
+        # bins are searched in float64 on every device, as cuts_from_positions does
+        self.u = ops.asarray(problem.u, ops.wide)
         self.u_narrow = ops.cast(self.u, ops.narrow)
 
     def _window(self, t, s):
         """Bins, flat (row, bin) indices and row segments of the pairs near each threshold."""
         ops = self.ops
         half = _KERNEL_REACH / s
-        lo_hi = ops.searchsorted(self.u, ops.concat([t - half, t + half]))
+        lo_hi = ops.searchsorted(self.u, ops.cast(ops.concat([t - half, t + half]), ops.wide))
         lo = lo_hi[:self.n_rows]
         counts = lo_hi[self.n_rows:] - lo
         ends = ops.cumsum(counts, 0)
@@ -262,7 +263,8 @@ class _BinnedObjective:
         """Metric (K,) and its surrogate gradients in ``t`` and ``s`` (K, L)."""
         ops = self.ops
         t_flat, s_flat = t.reshape(-1), s.reshape(-1)
-        at = self.row_first_cum + ops.searchsorted(self.u, t_flat, right=True)
+        at = self.row_first_cum + ops.searchsorted(self.u, ops.cast(t_flat, ops.wide),
+                                                   right=True)
         tp = (self.total_pos - ops.take(self.cum_pos, at)).reshape(self.shape)
         fp = (self.total_neg - ops.take(self.cum_neg, at)).reshape(self.shape)
         total_pos = self.total_pos.reshape(self.shape)
@@ -399,7 +401,7 @@ def _learn_cuts(
 
     With ``n_bootstrap = 0`` one model is fitted on the data and the thresholds
     of its best epoch are kept. With ``n_bootstrap = K > 0``, ``K`` models are
-    fitted at once, in one batch of tensors, on Poisson bootstrap replicates of
+    fitted at once, in one batch of arrays, on Poisson bootstrap replicates of
     the rows (each row weighted by a Poisson(1) draw; for binned data the
     mass of a bin is drawn from the Poisson law of its mass, which is the same
     law for unit weights), and the median of their best-epoch rank thresholds
@@ -420,7 +422,8 @@ def _learn_cuts(
     seed : int
         Seed of the bootstrap draws.
     device : torch.device
-        Where the tensors live.
+        Where to compute: NumPy arrays on the CPU for binned problems, torch
+        tensors on ``device`` otherwise.
     verbose : int, default=0
         Print the metric every epoch when > 1, a summary when 1.
     zero_division : float, default=0.0

@@ -612,3 +612,59 @@ def test_float32_queries_give_the_float64_cuts():
                                   np.searchsorted(row.astype(np.float64), thresholds,
                                                   side="left"))
     assert _left_queries(row.astype(np.float64), thresholds).dtype == np.float64
+
+
+@pytest.mark.parametrize("counts", [[3, 0], [0, 3], [2, 0, 1, 0], [0, 0], [1, 2, 0, 0, 3]])
+def test_segment_sums_with_empty_runs(counts):
+    """Check the per-row sums of pair values, empty rows (windows) anywhere, both backends."""
+    from skthresh._array_ops import NumpyOps, TorchOps
+
+    counts = np.array(counts)
+    values = np.arange(1, counts.sum() + 1, dtype=np.float32)
+    ends = np.cumsum(counts)
+    expected = [values[e - c:e].sum() for c, e in zip(counts, ends)]
+    ops = NumpyOps()
+    got = ops.segment_sum(values, ops.segments(counts, ends, int(counts.sum())), len(counts))
+    np.testing.assert_array_equal(got, expected)
+    tops = TorchOps(torch.device("cpu"))
+    tc = torch.as_tensor(counts)
+    got_t = tops.segment_sum(torch.as_tensor(values),
+                             tops.segments(tc, torch.cumsum(tc, 0), int(counts.sum())),
+                             len(counts))
+    np.testing.assert_array_equal(got_t.numpy(), expected)
+
+
+def test_objective_with_an_empty_last_window_matches_torch():
+    """Check both backends when the last label's threshold has no bin in reach."""
+    from skthresh import _sgl
+    from skthresh._array_ops import NumpyOps, TorchOps
+    from skthresh._cuts import sort_scores
+
+    rng = np.random.default_rng(15)
+    y = (rng.random((3000, 3)) < 0.2).astype(int)
+    scores = rng.normal(size=y.shape) + y
+    problem = _sgl.binned_problem(sort_scores(scores, y, np.ones(3000)), 64)
+    u = problem.u
+    t = np.array([[0.3, u[-2] + 0.05, u[-1] + 1.0]])  # label 2: beyond every bin
+    s = np.full_like(t, 20.0)
+    metric = get_set_metric("f1_macro")
+    pos, neg = problem.pos[None], problem.neg[None]
+    a = _sgl._BinnedObjective(problem, metric, pos, neg, NumpyOps(), 0.0)(t, s)
+    b = _sgl._BinnedObjective(problem, metric, torch.as_tensor(pos), torch.as_tensor(neg),
+                              TorchOps(torch.device("cpu")), 0.0)(torch.as_tensor(t),
+                                                                  torch.as_tensor(s))
+    assert a[1][0, 2] == 0 and abs(a[1][0, 1]) > 1e-3
+    for x, z in zip(a, b):
+        np.testing.assert_allclose(x, z.numpy(), rtol=1e-6, atol=1e-12)
+
+
+def test_largest_float32_score_fits_without_warnings():
+    """Check that a score at float32's maximum leaks no overflow warning from the fits."""
+    rng = np.random.default_rng(16)
+    y = (rng.random((60, 3)) < 0.3).astype(int)
+    scores = (rng.random((60, 3)) + y).astype(np.float32)
+    scores[0, 0] = np.finfo(np.float32).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for make in ALL:
+            make().fit(scores, y)
