@@ -21,7 +21,6 @@ class NumpyOps:
     real = np.float64  # thresholds, slopes, counts, Adam state
     wide = np.float64  # the rank axis searched for bins, as the final cuts are
     narrow = np.float32  # per (label, bin) pair values
-    is_numpy = True
 
     def __init__(self):
         self._arange = np.arange(0)
@@ -120,7 +119,6 @@ class NumpyOps:
 class TorchOps:
     """Array operations on torch tensors on one device."""
 
-    is_numpy = False
 
     def __init__(self, device):
         import torch

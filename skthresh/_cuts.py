@@ -183,8 +183,8 @@ class SortedScores:
         positions = np.asarray(positions, dtype=np.int64)
         vt = self._values_t
         if positions.ndim == 1:
-            # label-major gathers; the result is the transpose of a C array
-            # each position and its predecessor, side by side: one pass over the rows
+            # Label-major: each position and its predecessor gathered side by side
+            # (one pass over the rows); the result is the transpose of a C array.
             pairs = np.take(vt, np.stack([np.maximum(positions - 1, 0), positions], axis=1)
                             .ravel(), axis=1, mode="clip")  # in bounds: clip skips the check
             tied = pairs[:, 0::2] == pairs[:, 1::2]
@@ -326,8 +326,8 @@ class _HardScores(SortedScores):
         self.total_neg = n - self.total_pos
 
     def mass_in_bins(self, first_pos):  # noqa: D102
-        # Each positive falls in one bin: one search of the positives among the
-        # bin starts (far fewer queries than one per bin boundary).
+        # Each positive falls in one bin, counted once (far fewer positives than
+        # bin boundaries).
         n, n_bins = self.n_samples, first_pos.shape[0] - 1
         stride = n + 1
         label, position = np.divmod(self._keys, stride)

@@ -227,9 +227,7 @@ class _BinnedObjective:
         n_models, n_bins, n_labels = pos.shape
         self.n_bins, self.n_rows = n_bins, n_models * n_labels
         # one row per (model, label), bins along the row: (K * L, B) flattened
-        pos_rows, neg_rows = (m.transpose(0, 2, 1).reshape(self.n_rows, n_bins) if ops.is_numpy
-                              else m.permute(0, 2, 1).reshape(self.n_rows, n_bins)
-                              for m in (pos, neg))
+        pos_rows, neg_rows = (m.swapaxes(1, 2).reshape(self.n_rows, n_bins) for m in (pos, neg))
         self.pos_pairs = ops.cast(pos_rows, ops.narrow).reshape(-1)
         self.neg_pairs = ops.cast(neg_rows, ops.narrow).reshape(-1)
         self.cum_pos = _cumulative(pos_rows, ops)  # (K * L * (B + 1),)
@@ -237,9 +235,10 @@ class _BinnedObjective:
         row_ids = ops.arange(self.n_rows)
         self.row_first_bin = row_ids * n_bins
         self.row_first_cum = row_ids * (n_bins + 1)
+        self.shape = (n_models, n_labels)
         self.total_pos = ops.take(self.cum_pos, self.row_first_cum + n_bins)
         self.total_neg = ops.take(self.cum_neg, self.row_first_cum + n_bins)
-        self.shape = (n_models, n_labels)
+        self.positives = self.total_pos.reshape(self.shape)
         # bins are searched in float64 on every device, as cuts_from_positions does
         self.u = ops.asarray(problem.u, ops.wide)
         self.u_narrow = ops.cast(self.u, ops.narrow)
@@ -267,23 +266,22 @@ class _BinnedObjective:
                                                    right=True)
         tp = (self.total_pos - ops.take(self.cum_pos, at)).reshape(self.shape)
         fp = (self.total_neg - ops.take(self.cum_neg, at)).reshape(self.shape)
-        total_pos = self.total_pos.reshape(self.shape)
         value, g_tp, g_fp = self.metric._value_and_count_gradients(
-            tp, fp, total_pos - tp, total_pos, xp=ops.xp, zero_division=self.zd)
+            tp, fp, self.positives - tp, self.positives, xp=ops.xp, zero_division=self.zd)
 
         counts, bins, flat, segments = self._window(t_flat, s_flat)
         n_pairs = bins.shape[0]
-        per_row = [t_flat, -s_flat]
+
+        def per_pair(*rows):
+            return [ops.repeat(row, counts, n_pairs)
+                    for row in ops.cast(ops.stack(rows), ops.narrow)]
+
+        t_pair, minus_s_pair = per_pair(t_flat, -s_flat)
         if self.metric.average == "micro" and self.shape[0] == 1:
             # one model, pooled counts: the same derivatives for every label
             g_tp_pair, g_fp_pair = float(g_tp[0, 0]), float(g_fp[0, 0])
         else:
-            per_row += [g_tp.reshape(-1), g_fp.reshape(-1)]
-        narrow = [ops.repeat(row, counts, n_pairs)
-                  for row in ops.cast(ops.stack(per_row), ops.narrow)]
-        t_pair, minus_s_pair = narrow[:2]
-        if len(narrow) == 4:
-            g_tp_pair, g_fp_pair = narrow[2:]
+            g_tp_pair, g_fp_pair = per_pair(g_tp.reshape(-1), g_fp.reshape(-1))
         z = ops.take(self.u_narrow, bins) - t_pair
         # surrogate derivative of the step at a = sigma z: sig(a) (1 - sig(a))
         sig = 1 / (ops.exp(minus_s_pair * z) + 1)
