@@ -145,3 +145,31 @@ def library_state() -> str:
     except OSError:
         return "unknown"
     return f"commit {head}" + (f", uncommitted changes in {', '.join(dirty)}" if dirty else "")
+
+
+def provenance(machine_heading: str = "Machine (shared, 2 cores, noisy):") -> str:
+    """The closing block of a result file: library state, command and machine."""
+    return f"""Library state: {library_state()}
+
+Command: `{command_line()}`
+
+{machine_heading}
+
+{machine_description()}
+"""
+
+
+def interleaved_medians(fits: dict, repeats: int) -> dict:
+    """Median seconds of each callable in ``fits``, timed in turn after one warm-up each.
+
+    Interleaving gives every callable the same share of the machine's load.
+    """
+    for fit in fits.values():
+        fit()
+    times = {key: [] for key in fits}
+    for _ in range(repeats):
+        for key, fit in fits.items():
+            start = time.perf_counter()
+            fit()
+            times[key].append(time.perf_counter() - start)
+    return {key: statistics.median(v) for key, v in times.items()}

@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
-import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
@@ -28,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEFAULT_DATA  # noqa: E402
+from _common import DEFAULT_DATA, interleaved_medians  # noqa: E402
 
 
 def load_base(commit: str, folder: Path):
@@ -92,17 +90,10 @@ def main(argv=None):
         from skthresh.datasets import make_multilabel_scores
 
         scores, y = make_multilabel_scores(15278, 527, random_state=0)
-        fits = {"base": lambda: base.SGLThresholdOptimizer(device="cpu").fit(scores, y),
-                "new": lambda: skthresh.SGLThresholdOptimizer(device="cpu").fit(scores, y)}
-        times = {k: [] for k in fits}
-        for fit in fits.values():
-            fit()
-        for _ in range(args.repeats):
-            for key, fit in fits.items():
-                start = time.perf_counter()
-                fit()
-                times[key].append(time.perf_counter() - start)
-    med = {k: statistics.median(v) for k, v in times.items()}
+        med = interleaved_medians(
+            {"base": lambda: base.SGLThresholdOptimizer(device="cpu").fit(scores, y),
+             "new": lambda: skthresh.SGLThresholdOptimizer(device="cpu").fit(scores, y)},
+            args.repeats)
     print(f"thresholds: {'all identical' if same else 'SOME DIFFER'}")
     print(f"fit at 15,278 x 527, median of {args.repeats}: base ({args.base}) "
           f"{med['base'] * 1e3:.1f} ms, new {med['new'] * 1e3:.1f} ms, "

@@ -35,10 +35,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     write_result,
 )
 from sklearn.linear_model import LogisticRegression  # noqa: E402
@@ -196,14 +194,7 @@ stays far slower for the same reason.
 The per-label tuner maximises each label's F1, not micro-F1: compare the macro-F1
 column (what it optimises) with the micro-F1 column (what skthresh optimises).
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine (shared, 2 cores, noisy):
-
-{machine_description()}
-"""
+{provenance()}"""
     path = write_result("end_to_end.md", text)
     print(table)
     print(verdict)

@@ -26,10 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     DEFAULT_DATA,
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     write_result,
 )
 from compare_commits import cases  # noqa: E402
@@ -94,14 +92,7 @@ whose threshold sits far from any row still takes full-size steps from the
 kernel's far tail: cutting the tail changes such fits (macro averages of
 small problems above), however small the tail is.
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine (shared, 2 cores, noisy):
-
-{machine_description()}
-"""
+{provenance()}"""
     path = write_result("kernel_reach.md", text)
     print(text)
     print(f"wrote {path}")

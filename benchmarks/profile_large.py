@@ -33,10 +33,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     write_result,
 )
 from speed import profile_phases  # noqa: E402
@@ -110,14 +108,7 @@ afresh, so first-touch page faults are included for both columns):
 
 {table}
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine (shared, 2 cores, noisy):
-
-{machine_description()}
-"""
+{provenance()}"""
     print(f"wrote {write_result('profile_large.md', text)}")
 
 

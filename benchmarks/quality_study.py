@@ -36,10 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sgl_proto as sp  # noqa: E402
 from _common import (  # noqa: E402
     DEFAULT_DATA,
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     write_result,
 )
 
@@ -326,14 +324,7 @@ of the baseline's eval micro-F1 under a bootstrap of the eval rows (300 draws).
 
 {md_table(["set", "rank corr. val-CV vs eval", "eval F1 bootstrap sd"], diag)}
 
-Run time: {elapsed / 60:.1f} min. Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine:
-
-{machine_description()}
-"""
+Run time: {elapsed / 60:.1f} min. {provenance("Machine:")}"""
     path = write_result("quality_study_quick.md" if args.quick else "quality_study.md", text)
     print(table)
     print(f"wrote {path}")

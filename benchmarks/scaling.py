@@ -35,10 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     child_result,
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     run_isolated,
     write_result,
 )
@@ -97,14 +95,7 @@ No GPU was available to this run: CUDA times are not measured here.
 
 Run time of this table: {elapsed / 60:.1f} min.
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine (shared, 2 cores, noisy):
-
-{machine_description()}
-"""
+{provenance()}"""
 
 
 def main(argv=None):

@@ -15,9 +15,7 @@ About a minute on the 2-core machine.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -25,10 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import paper_methods as pm  # noqa: E402
 from _common import (  # noqa: E402
-    command_line,
-    library_state,
-    machine_description,
+    interleaved_medians,
     md_table,
+    provenance,
     write_result,
 )
 
@@ -48,15 +45,8 @@ def main(argv=None):
         scores, y = make_multilabel_scores(n, n_labels, random_state=0)
         fits = {"coordinate": lambda s=scores, t=y: CoordinateThresholdOptimizer().fit(s, t),
                 "opt-cutoffs": lambda s=scores, t=y: pm.optimal_cutoffs_cuts(s, t)}
-        times = {key: [] for key in fits}
-        for fit in fits.values():
-            fit()
-        for _ in range(args.repeats):
-            for key, fit in fits.items():
-                t0 = time.perf_counter()
-                fit()
-                times[key].append(time.perf_counter() - t0)
-        coord, cutoffs = (statistics.median(times[k]) for k in fits)
+        med = interleaved_medians(fits, args.repeats)
+        coord, cutoffs = med["coordinate"], med["opt-cutoffs"]
         rows.append([f"{n:,}", n_labels, f"{coord * 1e3:.1f} ms", f"{cutoffs * 1e3:.1f} ms",
                      f"{cutoffs / coord:.2f}x"])
         print(rows[-1], flush=True)
@@ -70,14 +60,7 @@ process, interleaved, after a warm-up; medians of {args.repeats} fits each.
 
 {md_table(["n", "L", "coordinate", "opt-cutoffs", "opt-cutoffs / coordinate"], rows)}
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine (shared, 2 cores, noisy):
-
-{machine_description()}
-"""
+{provenance()}"""
     path = write_result("small_cells.md", text)
     print(text)
     print(f"wrote {path}")

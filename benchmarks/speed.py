@@ -41,10 +41,8 @@ import paper_methods as pm  # noqa: E402
 import sgl_proto  # noqa: E402
 from _common import (  # noqa: E402
     child_result,
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     run_isolated,
     write_result,
 )
@@ -310,14 +308,7 @@ cProfile of one fit (sorted by own time):
 {prof or "(skipped)"}
 ```
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine (shared, 2 cores, noisy: compare the ratios measured in the same run):
-
-{machine_description()}
-"""
+{provenance('Machine (shared, 2 cores, noisy: compare the ratios measured in the same run):')}"""
     path = write_result("speed.md", text)
     print(table)
     print(md_table(["target", "status", "value"], check_rows))

@@ -35,10 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import paper_methods as pm  # noqa: E402
 from _common import (  # noqa: E402
     DEFAULT_DATA,
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     write_result,
 )
 
@@ -150,14 +148,7 @@ Cost of the data pass (median of 5): `np.sort` of the transposed matrix
 {t_sort * 1e3:.0f} ms; per-label logit histogram with `np.bincount` (all rows and
 positives, 2048 bins) {t_hist * 1e3:.0f} ms, including the logit transform.
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine (shared, 2 cores, noisy):
-
-{machine_description()}
-"""
+{provenance()}"""
     path = write_result("speed_options.md", text)
     print(text)
     print(f"wrote {path}")

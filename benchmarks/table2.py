@@ -25,10 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import paper_methods as pm  # noqa: E402
 from _common import (  # noqa: E402
     DEFAULT_DATA,
-    command_line,
-    library_state,
-    machine_description,
     md_table,
+    provenance,
     timed,
     write_result,
 )
@@ -139,14 +137,7 @@ Notes:
 * DCASE sets are small (488 and 1122 val rows): a difference of 0.3 points is
   a handful of eval decisions.
 
-Library state: {library_state()}
-
-Command: `{command_line()}`
-
-Machine:
-
-{machine_description()}
-"""
+{provenance('Machine:')}"""
     path = write_result("table2.md", text)
     print(f"\nwrote {path}")
     print(table)
