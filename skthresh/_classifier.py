@@ -36,12 +36,7 @@ from sklearn.utils.validation import (
     has_fit_parameter,
 )
 
-from ._optimizers import (
-    BaseThresholdOptimizer,
-    CoordinateThresholdOptimizer,
-    FixedThresholdOptimizer,
-    SGLThresholdOptimizer,
-)
+from ._optimizers import OPTIMIZERS, BaseThresholdOptimizer
 from ._policies import apply_thresholds
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric
@@ -49,12 +44,6 @@ from ._validation import check_targets, check_weights
 from .exceptions import UndefinedThresholdWarning
 
 logger = logging.getLogger("skthresh")
-
-OPTIMIZERS = {
-    "sgl": SGLThresholdOptimizer,
-    "coordinate": CoordinateThresholdOptimizer,
-    "fixed": FixedThresholdOptimizer,
-}
 
 
 def _estimator_has(attr):
@@ -101,12 +90,9 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         The metric the thresholds maximise, and the one :meth:`score` reports.
         Any name accepted by :func:`skthresh.get_set_metric` (``"f1_micro"``,
         ``"f1_macro"``, ``"jaccard_samples"``, ``"f2_micro"``...) or a
-        :class:`SetMetric` (Tversky). It always governs: an optimizer instance
-        gets this ``scoring`` on its internal copy. An instance whose own
-        ``scoring`` differs from its class default (``"f1_micro"``) and names
-        another metric than this one raises a ``ValueError`` rather than being
-        silently overridden; an instance left at its default (or set to it
-        explicitly, which cannot be told apart) takes this one.
+        :class:`SetMetric` (Tversky). It always sets the objective: the
+        fitted copy of an optimizer instance (``optimizer_``) gets this
+        ``scoring``, whatever the instance's own.
     optimizer : {"sgl", "coordinate", "fixed"} or optimizer instance, default="sgl"
         How thresholds are learned: :class:`SGLThresholdOptimizer`,
         :class:`CoordinateThresholdOptimizer`, :class:`FixedThresholdOptimizer`,
@@ -247,7 +233,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
 
     # ------------------------------------------------------------------ fit
     def _make_optimizer(self):
-        metric = get_set_metric(self.scoring)
+        """A fresh optimizer whose objective is the classifier's ``scoring``."""
         if isinstance(self.optimizer, str):
             opt = OPTIMIZERS[self.optimizer]()
             if "random_state" in opt.get_params():
@@ -255,14 +241,6 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             opt.set_params(verbose=max(self.verbose - 1, 0))
         else:
             opt = clone(self.optimizer)
-            own = opt.get_params()["scoring"]
-            default = type(opt)().get_params()["scoring"]
-            if own != default and get_set_metric(own) != metric:
-                raise ValueError(
-                    f"The optimizer's scoring ({own!r}) differs from the classifier's scoring "
-                    f"({self.scoring!r}). Set the objective once, on the classifier: "
-                    f"ThresholdOptimizedClassifier(..., scoring={own!r})."
-                )
         return opt.set_params(scoring=self.scoring)
 
     def _encode_targets(self, y):
@@ -357,66 +335,79 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         X, y_fit = indexable(X, y_fit)
         if sample_weight is not None:
             sample_weight = check_weights(sample_weight, _num_samples(X))
-        n_labels = targets.shape[1]
-        method = resolve_response_method(self.estimator, self.response_method)
-        self._response = method
-        optimizer = self._make_optimizer()
+        self._response = resolve_response_method(self.estimator, self.response_method)
+        est_params, split_params = self._route_fit_params(sample_weight, fit_params)
+        scores, fold_of_row = self._out_of_fold_scores(X, y_fit, targets.shape[1], est_params,
+                                                       split_params)
+        self._learn_thresholds(scores, targets, fold_of_row, sample_weight)
+        self._record_names()
+        return self
 
+    def _route_fit_params(self, sample_weight, fit_params):
+        """Parameters for the inner estimator's ``fit`` and for the splitter's ``split``."""
         if sample_weight is not None:
             fit_params = {**fit_params, "sample_weight": sample_weight}
         if _routing_enabled():
             routed = process_routing(self, "fit", **fit_params)
-            est_params, split_params = routed.estimator.fit, routed.splitter.split
-        else:
-            est_params = dict(fit_params)
-            if "sample_weight" in est_params and not has_fit_parameter(self.estimator,
-                                                                       "sample_weight"):
-                est_params.pop("sample_weight")
-            split_params = {}
+            return routed.estimator.fit, routed.splitter.split
+        est_params = dict(fit_params)
+        if "sample_weight" in est_params and not has_fit_parameter(self.estimator,
+                                                                   "sample_weight"):
+            est_params.pop("sample_weight")
+        return est_params, {}
 
+    def _out_of_fold_scores(self, X, y_fit, n_labels, est_params, split_params):
+        """Fit ``estimator_``; return the scores to tune on and each row's fold.
+
+        ``fold_of_row`` is None for ``cv="prefit"`` (every row, scored by the
+        given estimator), else the fold that scored each row (-1 for rows no
+        split held out, which are not tuned on).
+        """
+        method = self._response
         if self.cv == "prefit":
             if self.refit:
                 raise ValueError("When cv='prefit', refit cannot be True.")
             check_is_fitted(self.estimator, msg="When cv='prefit', the estimator must be "
                             "fitted; %(name)s is not.")
             self.estimator_ = self.estimator
-            scores = scores_matrix(self.estimator_, X, method, n_labels)
-            covered = np.arange(_num_samples(X))
-            fold_of_row = None
-        else:
-            splits = list(self._splits(X, y_fit).split(X, y_fit, **split_params))
-            if not self.refit and len(splits) != 1:
-                raise ValueError(
-                    "When refit=False, cv must give a single split (a float cv, or one "
-                    f"(train, test) pair); got {len(splits)} splits."
-                )
-            if self.verbose:
-                print(f"Fitting {len(splits)} fold(s) of {type(self.estimator).__name__} "
-                      f"for out-of-fold {method} scores")
-            logger.debug("out-of-fold scores from %d split(s), response %s", len(splits), method)
-            results = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
-                                   n_labels)
-                for train, test in splits
+            return scores_matrix(self.estimator_, X, method, n_labels), None
+        splits = list(self._splits(X, y_fit).split(X, y_fit, **split_params))
+        if not self.refit and len(splits) != 1:
+            raise ValueError(
+                "When refit=False, cv must give a single split (a float cv, or one "
+                f"(train, test) pair); got {len(splits)} splits."
             )
-            n = _num_samples(X)
-            scores = np.zeros((n, n_labels), dtype=results[0][0].dtype)
-            fold_of_row = np.full(n, -1)
-            for k, ((train, test), (fold_scores, _)) in enumerate(zip(splits, results)):
-                scores[test] = fold_scores
-                fold_of_row[test] = k
-                logger.debug("fold %d/%d: fitted on %d rows, scored %d", k + 1, len(splits),
-                             len(train), len(test))
-                if self.verbose > 1:
-                    print(f"[fold {k + 1}/{len(splits)}] fitted on {len(train)} rows, "
-                          f"scored {len(test)} held-out rows")
-            covered = np.flatnonzero(fold_of_row >= 0)
-            if self.refit:
-                self.estimator_ = clone(self.estimator).fit(X, y_fit, **est_params)
-            else:
-                self.estimator_ = results[0][1]
+        if self.verbose:
+            print(f"Fitting {len(splits)} fold(s) of {type(self.estimator).__name__} "
+                  f"for out-of-fold {method} scores")
+        logger.debug("out-of-fold scores from %d split(s), response %s", len(splits), method)
+        results = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
+                               n_labels)
+            for train, test in splits
+        )
+        n = _num_samples(X)
+        scores = np.zeros((n, n_labels), dtype=results[0][0].dtype)
+        fold_of_row = np.full(n, -1)
+        for k, ((train, test), (fold_scores, _)) in enumerate(zip(splits, results)):
+            scores[test] = fold_scores
+            fold_of_row[test] = k
+            logger.debug("fold %d/%d: fitted on %d rows, scored %d", k + 1, len(splits),
+                         len(train), len(test))
+            if self.verbose > 1:
+                print(f"[fold {k + 1}/{len(splits)}] fitted on {len(train)} rows, "
+                      f"scored {len(test)} held-out rows")
+        if self.refit:
+            self.estimator_ = clone(self.estimator).fit(X, y_fit, **est_params)
+        else:
+            self.estimator_ = results[0][1]
+        return scores, fold_of_row
 
-        weights = None if sample_weight is None else np.asarray(sample_weight)[covered]
+    def _learn_thresholds(self, scores, targets, fold_of_row, sample_weight):
+        """Fit ``optimizer_`` on the rows that have out-of-fold scores."""
+        covered = slice(None) if fold_of_row is None else np.flatnonzero(fold_of_row >= 0)
+        weights = None if sample_weight is None else sample_weight[covered]
+        optimizer = self._make_optimizer()
         self.optimizer_ = self._fit_optimizer(optimizer, scores[covered], targets[covered],
                                               weights)
         self.thresholds_ = self.optimizer_.thresholds_
@@ -425,23 +416,24 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             print(f"Learned {len(self.thresholds_)} threshold(s) with "
                   f"{type(optimizer).__name__}: out-of-fold {get_set_metric(self.scoring).name} "
                   f"= {self.best_score_:.4f}")
-        names = self.label_names_ if self.label_names_ is not None else self._classes
-        if self._binary:
-            names = self._classes[1:]
+        if self.store_cv_results:
+            self.cv_results_ = self._per_fold_results(optimizer, scores, targets, fold_of_row,
+                                                      sample_weight)
+
+    def _record_names(self):
+        """Label names, ``thresholds_by_label_`` and the inner estimator's feature records."""
+        names = self._classes[1:] if self._binary else (
+            self.label_names_ if self.label_names_ is not None else self._classes)
         if self.label_names_ is None:
             self.label_names_ = np.asarray(names)
         self.thresholds_by_label_ = {
             (name.item() if hasattr(name, "item") else name): float(t)
             for name, t in zip(names, self.thresholds_)
         }
-        if self.store_cv_results:
-            self.cv_results_ = self._per_fold_results(optimizer, scores, targets, fold_of_row,
-                                                      sample_weight)
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
         if hasattr(self.estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.estimator_.feature_names_in_
-        return self
 
     def _fit_optimizer(self, optimizer, scores, targets, weights):
         """Fit the optimizer; its warnings name the target's columns when it has names."""

@@ -25,13 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ._optimizers import OPTIMIZERS
+
 __all__ = ["main"]
 
 PROG = "skthresh"
 RULE = ">="
 FORMAT = "skthresh-thresholds"
 FORMAT_VERSION = 1
-METHODS = ("sgl", "coordinate", "fixed")
 _TEXT_FORMATS = {".csv": ",", ".tsv": "\t"}
 
 EPILOG = """\
@@ -271,11 +272,6 @@ def _label_names(n_labels: int, *sources) -> list:
 # ---------------------------------------------------------------- commands
 def _cmd_fit(args) -> int:
     from . import __version__
-    from ._optimizers import (
-        CoordinateThresholdOptimizer,
-        FixedThresholdOptimizer,
-        SGLThresholdOptimizer,
-    )
     from ._scoring import get_set_metric
 
     if args.threshold is not None and args.method != "fixed":
@@ -289,14 +285,11 @@ def _cmd_fit(args) -> int:
     _check_same_shape(scores, labels)
     targets = _check_labels(labels, allow_soft=True)
 
-    if args.method == "sgl":
-        optimizer = SGLThresholdOptimizer(scoring=args.scoring, device=args.device or "cpu",
-                                          verbose=args.verbose)
-    elif args.method == "coordinate":
-        optimizer = CoordinateThresholdOptimizer(scoring=args.scoring, verbose=args.verbose)
-    else:
-        threshold = 0.5 if args.threshold is None else args.threshold
-        optimizer = FixedThresholdOptimizer(threshold, scoring=args.scoring)
+    optimizer = OPTIMIZERS[args.method](scoring=args.scoring, verbose=args.verbose)
+    if args.device is not None:
+        optimizer.set_params(device=args.device)
+    if args.threshold is not None:
+        optimizer.set_params(threshold=args.threshold)
     optimizer.fit(scores.values, targets)
 
     n_samples, n_labels = scores.values.shape
@@ -315,7 +308,7 @@ def _cmd_fit(args) -> int:
         "scores_file": scores.path,
     }
     if args.method == "sgl":
-        content["device"] = args.device or "cpu"
+        content["device"] = str(optimizer.device)
         content["n_iter"] = int(optimizer.n_iter_)
     _write_text(args.out, json.dumps(content, indent=2) + "\n")
     print(f"Learned {n_labels} threshold(s) with method {args.method!r} on {n_samples} rows: "
@@ -494,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="metric to maximise: f1_micro (default), f1_macro, f2_micro, "
                           "jaccard_samples, ... (<f1|f<beta>|jaccard>_<micro|macro|samples|"
                           "weighted>)")
-    fit.add_argument("--method", choices=METHODS, default="sgl",
+    fit.add_argument("--method", choices=list(OPTIMIZERS), default="sgl",
                      help="sgl: surrogate gradient learning (default); coordinate: exact "
                           "per-label search; fixed: one constant threshold")
     fit.add_argument("--threshold", type=_finite_float, metavar="T",

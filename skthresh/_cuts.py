@@ -1,44 +1,48 @@
-"""Per-label sorted scores: the exact candidate cuts and their counts.
+"""How a threshold is represented, and every conversion between its forms.
 
-A *cut* ``k`` of a label (``0 <= k <= n``) predicts positive the rows at
-sorted positions ``k, ..., n - 1``: the ``n - k`` highest-scored rows. Only
-cuts at the start of a block of equal scores are *valid*, so a threshold
-never falls inside a block of equal scores. Every optimizer returns
-thresholds through :meth:`SortedScores.thresholds_from_cuts`, and every
-prediction is ``y_score >= threshold``.
+A label's threshold has three forms in skthresh, and this module is the only
+place that converts between them:
 
-:func:`sort_scores` builds the structure. Hard 0/1 targets without sample
-weights take a fast path that never computes a full argsort: the scores are
-sorted per label (``np.sort``), each positive row is located in its label's
-sorted scores, and the positive mass below any cut is one binary search. Soft targets and sample
-weights take the general path: an argsort and cumulative sums of the weighted
-target mass.
+* a **threshold** on the scores' own scale: a row is predicted positive when
+  ``score >= threshold``. It is what every optimizer returns and what
+  ``predict`` applies.
+* a **cut** ``k`` (``0 <= k <= n``) in the label's sorted scores: the rows at
+  sorted positions ``k, ..., n - 1`` (the ``n - k`` highest) are positive.
+  Only *valid* cuts exist, at the start of a block of equal scores, so a
+  threshold never falls inside such a block. Counts (TP, FP, FN) are read at
+  cuts; :class:`SortedScores` converts thresholds to cuts and back.
+* a **rank position** ``t`` on the axis SGL learns on, the logit of the
+  per-label rank ``u = log(r / (1 - r))``; a row is positive when ``u > t``.
+  :class:`RankProblem` converts cuts to positions and back.
+
+:func:`sort_scores` builds a :class:`SortedScores`. Hard 0/1 targets without
+sample weights take a path that never argsorts the scores: each label's scores
+are sorted, each positive row is located in its label's sorted scores, and the
+positive mass below any cut is one binary search. It is 10x faster than the
+general path (argsort and cumulative sums of the weighted target mass) at
+15,278 x 527 (0.25 s against 2.67 s, measured in one process), so both stay.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
 
-def _transposed_copy(a: np.ndarray, block: int = 256, out: np.ndarray | None = None):
-    """A C-ordered copy of ``a.T``, made in blocks of rows (into ``out`` if given).
+def _transposed_copy(a: np.ndarray, out: np.ndarray, block: int = 256) -> np.ndarray:
+    """Write ``a.T`` into the C-ordered ``out``, in blocks of rows.
 
     A plain ``np.array(a.T, order="C")`` walks the source with a stride of
-    one row per element and is several times slower on large matrices
-    (measured in ``benchmarks/results/profile_large.md``).
+    one row per element: 9.97 s against 1.14 s for this blocked copy at
+    1,000,000 x 527 float32 (docs, Benchmarks page, past studies).
     """
-    if out is None:
-        out = np.empty((a.shape[1], a.shape[0]), dtype=a.dtype)
     for start in range(0, a.shape[0], block):
         out[:, start:start + block] = a[start:start + block].T
     return out
 
-
-# From this many cuts per label, mass_below searches label by label.
-_MANY_CUTS = 32
 
 # Below this many scores, one thread: starting threads costs more than it saves.
 _MIN_THREADED_SIZE = 1_000_000
@@ -85,9 +89,9 @@ def for_label_chunks(n_labels: int, size: int, work) -> None:
 def _first_equal(sorted_rows: np.ndarray, row: np.ndarray, position: np.ndarray) -> np.ndarray:
     """First position of each ``sorted_rows[row, position]`` in its row.
 
-    A binary search of all the queries at once, which, for a few queries
-    spread over many rows, costs far less than one ``np.searchsorted`` call
-    per row; it returns what ``np.searchsorted(..., side="left")`` returns.
+    A binary search of all the queries at once; it returns what
+    ``np.searchsorted(sorted_rows[row], value, side="left")`` returns for
+    each query.
     """
     value = sorted_rows[row, position]
     lo, hi = np.zeros_like(position), position.copy()
@@ -99,29 +103,15 @@ def _first_equal(sorted_rows: np.ndarray, row: np.ndarray, position: np.ndarray)
     return lo
 
 
-def _left_queries(values: np.ndarray, thresholds) -> np.ndarray:
-    """``thresholds`` as queries in ``values``' dtype, for ``searchsorted(side="left")``.
-
-    Searching float64 thresholds in float32 scores makes numpy convert the
-    whole searched row to float64 on every call. For float32 scores ``v``,
-    ``v < t`` exactly when ``v < q`` with ``q`` the smallest float32 >= ``t``,
-    so the float32 queries give the same cuts without any conversion.
-    """
-    t = np.asarray(thresholds, dtype=np.float64)
-    if values.dtype != np.float32:
-        return t
-    with np.errstate(over="ignore"):  # beyond float32's range: +-inf, still exact
-        q = t.astype(np.float32)
-        return np.where(q.astype(np.float64) < t, np.nextafter(q, np.float32(np.inf)), q)
-
-
 class SortedScores:
     """Scores sorted per label, with the target mass below any valid cut.
+
+    Build one with :func:`sort_scores`.
 
     Attributes
     ----------
     values : ndarray of shape (n_samples, n_labels)
-        Scores sorted ascending in each column.
+        Scores sorted ascending in each column (a view of a label-major array).
     total_pos, total_neg : ndarray of shape (n_labels,)
         Weighted target mass ``sum(w * y)`` and ``sum(w * (1 - y))`` per label.
     """
@@ -138,12 +128,12 @@ class SortedScores:
     @property
     def n_samples(self) -> int:
         """Number of rows."""
-        return self.values.shape[0]
+        return self._values_t.shape[1]
 
     @property
     def n_labels(self) -> int:
         """Number of labels."""
-        return self.values.shape[1]
+        return self._values_t.shape[0]
 
     def mass_below(self, cuts: np.ndarray, label: int | None = None):
         """Weighted positive and negative mass of the rows below valid cuts.
@@ -174,35 +164,19 @@ class SortedScores:
         return np.diff(pos_below, axis=0), np.diff(neg_below, axis=0)
 
     def block_start(self, positions: np.ndarray) -> np.ndarray:
-        """First position of the block of equal scores holding each position.
+        """First position of the block of equal scores holding each position, in every label.
 
-        ``positions`` has shape (m, n_labels), or (m,) for the same positions
-        in every label (read with a faster gather); values in ``[0, n)``.
-        Returns an (m, n_labels) array.
+        ``positions`` (m,) holds sorted positions in ``[0, n)``; returns an
+        (m, n_labels) array (the transpose of a label-major one).
         """
         positions = np.asarray(positions, dtype=np.int64)
-        vt = self._values_t
-        if positions.ndim == 1:
-            # Label-major: each position and its predecessor gathered side by side
-            # (one pass over the rows); the result is the transpose of a C array.
-            pairs = np.take(vt, np.stack([np.maximum(positions - 1, 0), positions], axis=1)
-                            .ravel(), axis=1, mode="clip")  # in bounds: clip skips the check
-            tied = pairs[:, 0::2] == pairs[:, 1::2]
-            tied[:, positions == 0] = False
-            out = np.empty((self.n_labels, positions.size), dtype=np.int64)
-            out[:] = positions
-            label, where = np.nonzero(tied)
-            out[label, where] = _first_equal(vt, label, out[label, where])
-            return out.T
-        else:
-            rows = np.arange(self.n_labels)[:, None]
-            here = vt[rows, positions.T].T
-            before = vt[rows, np.maximum(positions - 1, 0).T].T
-            out = positions.copy()
+        here = self._values_t[:, positions]  # (L, m): contiguous gathers, label by label
+        before = self._values_t[:, np.maximum(positions - 1, 0)]
+        out = np.repeat(positions[None], self.n_labels, axis=0)
         # Only a position whose predecessor holds the same score is inside a block.
-        where, label = np.nonzero((out > 0) & (before == here))
-        out[where, label] = _first_equal(vt, label, out[where, label])
-        return out
+        label, where = np.nonzero((positions > 0) & (before == here))
+        out[label, where] = _first_equal(self._values_t, label, positions[where])
+        return out.T
 
     def block_start_all(self) -> np.ndarray:
         """Block start of every sorted position, shape (n_samples, n_labels)."""
@@ -225,21 +199,18 @@ class SortedScores:
         total_neg = self.total_neg if label is None else self.total_neg[label]
         return total_pos - pos_below, total_neg - neg_below, pos_below
 
-    def cuts_of_shared_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
-        """Cuts that each of the sorted ``thresholds`` makes on every label, shape (m, n_labels)."""
-        queries = _left_queries(self._values_t, thresholds)
-        out = np.empty((self.n_labels, len(queries)), dtype=np.int64)
-        for c in range(self.n_labels):
-            out[c] = np.searchsorted(self._values_t[c], queries, side="left")
-        return out.T
-
     def cuts_from_thresholds(self, thresholds: np.ndarray) -> np.ndarray:
-        """Cut of each label that ``scores >= thresholds`` makes on these rows."""
-        queries = _left_queries(self._values_t, thresholds)
-        return np.array(
-            [np.searchsorted(self._values_t[c], queries[c], side="left")
-             for c in range(self.n_labels)]
-        )
+        """Cuts that ``scores >= thresholds`` makes on these rows.
+
+        ``thresholds`` has shape (..., n_labels) (one column per label); the
+        cuts have the same shape. Thresholds may lie anywhere on the real
+        line, infinities included.
+        """
+        thresholds = np.asarray(thresholds, dtype=np.float64)
+        out = np.empty(thresholds.shape, dtype=np.int64)
+        for c in range(self.n_labels):
+            out[..., c] = np.searchsorted(self._values_t[c], thresholds[..., c], side="left")
+        return out
 
     def thresholds_from_cuts(self, cuts: np.ndarray) -> np.ndarray:
         """Thresholds (float64) that realise the given valid cuts with ``>=``.
@@ -284,7 +255,7 @@ class _CumulativeScores(SortedScores):
 
 
 class _HardScores(SortedScores):
-    """Fast path for 0/1 targets and unit weights: one sort, no argsort.
+    """Path for 0/1 targets and unit weights: one sort per label, no argsort.
 
     Each positive row is stored by its label and the first sorted position
     of its score, as one sorted integer key ``label * (n + 1) + position``;
@@ -294,13 +265,10 @@ class _HardScores(SortedScores):
 
     def __init__(self, scores, targets):
         n, n_labels = scores.shape
-        # flat indices in row-major order, split into (row, label): several times
-        # faster than a 2-D np.nonzero on a large matrix
+        # flat indices in row-major order, split into (row, label): 3x faster than
+        # a 2-D np.nonzero at 1,000,000 x 527 (docs, Benchmarks page, past studies)
         row_of, label_of = np.divmod(np.flatnonzero(np.asarray(targets == 1)), n_labels)
-        # label-major, rows ascending (a radix sort on 16-bit labels: several times faster)
-        by_label = np.argsort(label_of.astype(np.int16) if n_labels < 2**15 else label_of,
-                              kind="stable")
-        # positives' scores read in row-major order (near-sequential), then grouped by label
+        by_label = np.argsort(label_of, kind="stable")  # label-major, rows ascending
         pos_scores = scores[row_of, label_of][by_label]
         label_of = label_of[by_label]
         counts = np.bincount(label_of, minlength=n_labels)
@@ -314,10 +282,8 @@ class _HardScores(SortedScores):
             _transposed_copy(scores[:, labels], out=block)
             block.sort(axis=1)
             for c in range(labels.start, labels.stop):
-                if counts[c]:
-                    seg = slice(offsets[c], offsets[c + 1])
-                    position[seg] = np.searchsorted(self._values_t[c], pos_scores[seg],
-                                                    side="left")
+                seg = slice(offsets[c], offsets[c + 1])
+                position[seg] = np.searchsorted(self._values_t[c], pos_scores[seg], side="left")
 
         for_label_chunks(n_labels, scores.size, sort_and_locate)
         self._keys = np.sort(label_of.astype(np.int64) * (n + 1) + position)
@@ -326,54 +292,27 @@ class _HardScores(SortedScores):
         self.total_neg = n - self.total_pos
 
     def mass_in_bins(self, first_pos):  # noqa: D102
-        # Each positive falls in one bin, counted once (far fewer positives than
-        # bin boundaries).
-        n, n_bins = self.n_samples, first_pos.shape[0] - 1
-        stride = n + 1
-        label, position = np.divmod(self._keys, stride)
-        # Bins at the even rank starts floor(b n / B): a positive's bin is
-        # floor(((p + 1) B - 1) / n). Labels whose ties moved a start need a search.
-        where = label * n_bins + ((position + 1) * n_bins - 1) // n
-        even = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
-        moved = np.flatnonzero((first_pos[:-1] != even[:, None]).any(axis=0))
-        if moved.size:
-            bin_keys = (moved * stride + first_pos[:-1, moved]).T.ravel()  # sorted
-            for_moved = np.isin(label, moved)
-            found = np.searchsorted(bin_keys, self._keys[for_moved], side="right") - 1
-            row, b = np.divmod(found, n_bins)
-            where[for_moved] = moved[row] * n_bins + b
+        # Each positive falls in one bin: one search of the positives among the bin
+        # starts of all labels (keys label * (n + 1) + start, sorted), then a count.
+        # 1.9x faster than the general counts at 15,278 x 527 x 1536 bins (median of 3).
+        n_bins = first_pos.shape[0] - 1
+        bin_keys = (first_pos[:-1] + np.arange(self.n_labels) * (self.n_samples + 1)).T.ravel()
+        where = np.searchsorted(bin_keys, self._keys, side="right") - 1  # label * B + bin
         pos = np.bincount(where, minlength=n_bins * self.n_labels).astype(np.float64)
-        pos = pos.reshape(self.n_labels, n_bins).T  # label-major in memory, as first_pos
-        return pos, np.subtract(np.diff(first_pos, axis=0), pos, order="F")
+        pos = pos.reshape(self.n_labels, n_bins).T
+        return pos, np.diff(first_pos, axis=0) - pos
 
     def mass_below(self, cuts, label=None):  # noqa: D102
         cuts = np.asarray(cuts)
-        if label is None and cuts.ndim == 2 and cuts.shape[0] >= _MANY_CUTS:
-            return self._mass_below_by_label(cuts)
         label_ids = np.arange(self.n_labels) if label is None else label
         base = label_ids * (self.n_samples + 1)
         found = np.searchsorted(self._keys, base + cuts, side="left")
         pos = (found - self._key_offsets[label_ids]).astype(np.float64)
         return pos, cuts - pos
 
-    def _mass_below_by_label(self, cuts):
-        """:meth:`mass_below` of many cuts per label: one small search per label.
-
-        Each label's positives are searched among themselves, a few hundred
-        keys that stay in cache, instead of all cuts among all positives.
-        """
-        pos = np.empty(cuts.shape, dtype=np.float64)  # laid out as cuts, as the one search
-        stride, offsets = self.n_samples + 1, self._key_offsets
-        for c in range(self.n_labels):
-            positions = self._keys[offsets[c]:offsets[c + 1]] - c * stride
-            pos[:, c] = np.searchsorted(positions, cuts[:, c], side="left")
-        return pos, cuts - pos
-
 
 def _is_hard(targets: np.ndarray) -> bool:
-    """Whether every target is 0 or 1 (one vectorised pass for byte-sized integers)."""
-    if targets.dtype.kind in "biu" and targets.dtype.itemsize == 1:
-        return bool(targets.view(np.uint8).max(initial=0) <= 1)  # int8 -1 reads as 255
+    """Whether every target is 0 or 1."""
     return bool(((targets == 0) | (targets == 1)).all())
 
 
@@ -396,3 +335,100 @@ def sort_scores(scores: np.ndarray, targets: np.ndarray, weights: np.ndarray) ->
     if (weights == 1).all() and _is_hard(targets):
         return _HardScores(scores, targets)
     return _CumulativeScores(scores, targets, weights)
+
+
+# ------------------------------------------------------------------ rank positions
+
+
+def rank_axis(r) -> np.ndarray:
+    """The axis SGL works on: the logit of the rank, ``log(r / (1 - r))``, for r in (0, 1)."""
+    r = np.asarray(r, dtype=np.float64)
+    return np.log(r) - np.log1p(-r)
+
+
+@dataclass
+class RankProblem:
+    """The data of one SGL fit on the rank axis, as numpy arrays.
+
+    Two forms. *Binned* (label-decomposable metrics): each label's sorted
+    rows are grouped into ``n_bins`` rank bins; ``u`` (B,) holds the bin
+    centres on the rank axis (the same for every label), ``pos`` and ``neg``
+    (B, L) each bin's weighted positive and negative mass, and ``first_pos``
+    (B + 1, L) the cut at each bin boundary. *Dense* (the per-sample
+    average): every row is kept; ``u`` (R, L) is each score's rank position,
+    ``pos`` and ``neg`` (R, L) its weighted target mass, ``row_weight`` (R,)
+    the row weights and ``block_start`` (R, L) the block start of every
+    sorted position.
+    """
+
+    u: np.ndarray
+    pos: np.ndarray
+    neg: np.ndarray
+    n_bins: int
+    first_pos: np.ndarray | None = None  # binned form only
+    row_weight: np.ndarray | None = None  # dense form only
+    block_start: np.ndarray | None = None  # dense form only
+
+    @property
+    def binned(self) -> bool:
+        """Whether rows were grouped into per-label bins."""
+        return self.first_pos is not None
+
+    def cuts_from_positions(self, t: np.ndarray) -> np.ndarray:
+        """Valid cuts realised by rank positions ``t`` (L,) (positive when ``u > t``)."""
+        if self.binned:
+            b = np.searchsorted(self.u, t, side="right")
+            return self.first_pos[b, np.arange(len(t))]
+        centres = rank_axis((self.block_start + 0.5) / self.n_bins)  # sorted, per column
+        return np.array([np.searchsorted(centres[:, c], t[c], side="right")
+                         for c in range(len(t))])
+
+    def positions_from_cuts(self, cuts: np.ndarray) -> np.ndarray:
+        """Rank positions (L,) that realise valid ``cuts`` (L,).
+
+        Each position lies midway between the two rank centres around the bin
+        boundary at or below the cut, and one unit outside the grid at its
+        ends, so ``cuts_from_positions(positions_from_cuts(c)) == c`` when
+        every cut is a bin boundary.
+        """
+        if self.binned:
+            # last boundary at or below the cut (boundaries are sorted in each column)
+            b = np.count_nonzero(self.first_pos <= cuts, axis=0) - 1
+            b = np.clip(b, 0, self.n_bins)
+            grid = self.u
+        else:
+            b, grid = cuts, rank_axis((np.arange(self.n_bins) + 0.5) / self.n_bins)
+        lower = np.where(b > 0, grid[np.maximum(b - 1, 0)], grid[0] - 1.0)
+        upper = np.where(b < len(grid), grid[np.minimum(b, len(grid) - 1)], grid[-1] + 1.0)
+        return (lower + upper) / 2
+
+
+def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
+    """Group each label's sorted rows into rank bins that never split ties.
+
+    Bin ``b`` of a label starts at the block start of sorted position
+    ``floor(b n / B)``; a block of equal scores that spans several such
+    positions leaves the later bins empty. With ``n <= max_bins`` every
+    block is its own bin and the binned problem is exact.
+    """
+    n = ss.n_samples
+    n_bins = int(min(max_bins, n))
+    starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
+    first_pos = np.empty((n_bins + 1, ss.n_labels), dtype=np.int64)
+    first_pos[:-1] = ss.block_start(starts)
+    first_pos[-1] = n
+    pos, neg = ss.mass_in_bins(first_pos)
+    u = rank_axis((np.arange(n_bins) + 0.5) / n_bins)
+    return RankProblem(u, pos, neg, n_bins, first_pos)
+
+
+def dense_problem(scores, targets, weights, ss: SortedScores) -> RankProblem:
+    """Keep every row (needed for the per-sample average); rank-transform each column."""
+    n = ss.n_samples
+    block_start = ss.block_start_all()
+    order = np.argsort(scores, axis=0, kind="stable")
+    u = np.empty(scores.shape)
+    np.put_along_axis(u, order, rank_axis((block_start + 0.5) / n), axis=0)
+    pos = targets * weights[:, None]
+    return RankProblem(u, pos, weights[:, None] - pos, n, row_weight=weights,
+                       block_start=block_start)

@@ -20,8 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
-from ._scoring import SetMetric, get_set_metric
-from ._set_metrics import tversky_from_counts
+from ._scoring import SetMetric, get_set_metric, tversky_from_counts
 from ._validation import check_scores, check_targets, check_weights
 
 __all__ = ["SGLCurveDisplay", "ThresholdCurveDisplay"]

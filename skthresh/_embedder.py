@@ -36,45 +36,12 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._validation import resolve_device
 from .exceptions import SkthreshWarning
 
 __all__ = ["TorchEmbedder"]
 
 _POOLINGS = ("mean", "max")
-
-
-def resolve_device(device) -> torch.device:
-    """Return the :class:`torch.device` of ``device``, checking it is available.
-
-    ``"auto"`` means ``"cuda"`` when CUDA is available and ``"cpu"``
-    otherwise. Any string or :class:`torch.device` that torch understands is
-    accepted.
-
-    Raises
-    ------
-    ValueError
-        If torch does not know the device, or it is a CUDA device and CUDA is
-        not available (or has fewer devices than the index asked for).
-    """
-    if isinstance(device, str) and device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError, ValueError) as exc:
-        raise ValueError(f"Unknown device {device!r}: {exc}") from exc
-    if resolved.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r} asks for CUDA, but CUDA is not available on this machine "
-                "(torch.cuda.is_available() is False). Use device='cpu', or device='auto' to "
-                "take CUDA only when there is one."
-            )
-        if resolved.index is not None and resolved.index >= torch.cuda.device_count():
-            raise ValueError(
-                f"device={device!r} asks for CUDA device {resolved.index}, but only "
-                f"{torch.cuda.device_count()} CUDA device(s) are available."
-            )
-    return resolved
 
 
 def _resolve_dtype(dtype) -> torch.dtype:

@@ -18,11 +18,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._cuts import SortedScores, sort_scores
+from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
 from ._policies import apply_thresholds
-from ._scoring import SetMetric, get_set_metric
-from ._set_metrics import tversky_from_counts
-from ._validation import check_scores, check_targets, check_weights
+from ._scoring import SetMetric, get_set_metric, tversky_from_counts
+from ._validation import check_scores, check_targets, check_weights, resolve_device
 from .exceptions import UndefinedThresholdWarning
 
 _N_SHARED_CANDIDATES = 1024
@@ -44,7 +43,7 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
     cuts : ndarray of int, shape (n_labels,)
         The cuts it makes on each label.
     """
-    pooled = ss._values_t.ravel()  # a view: the label-major copy is contiguous
+    pooled = ss.values.ravel(order="K")  # a view: the sorted scores are contiguous
     if pooled.size > 200_000:
         step = pooled.size // 200_000 + 1
         pooled = pooled[::step]
@@ -58,7 +57,7 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
     if metric.decomposable:
         # (G, L), C-ordered: the counts sum in the same order whatever the count
         # path, so exact ties between candidates always resolve alike
-        cuts = np.ascontiguousarray(ss.cuts_of_shared_thresholds(candidates))
+        cuts = ss.cuts_from_thresholds(np.repeat(candidates[:, None], ss.n_labels, axis=1))
         tp, fp, fn = ss.counts_at_cuts(cuts)
         values = metric.from_counts(tp, fp, fn, xp=np, zero_division=zero_division)
         best = int(np.argmax(values))
@@ -115,10 +114,11 @@ class BaseThresholdOptimizer(BaseEstimator):
         shared, shared_cuts = shared_threshold_cuts(
             scores, targets, weights, ss, metric, self.zero_division
         )
-        cuts = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts, has_pos)
-        cuts = np.where(has_pos, cuts, shared_cuts)
-        thresholds = ss.thresholds_from_cuts(cuts)
-        thresholds[~has_pos] = shared
+        learned = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts, has_pos)
+        # The one place where learned cuts become thresholds, and where labels
+        # without positives fall back to the shared threshold.
+        thresholds = np.where(has_pos, ss.thresholds_from_cuts(learned), shared)
+        cuts = ss.cuts_from_thresholds(thresholds)
         self._warn_degenerate(has_pos, cuts, ss)
 
         self.thresholds_ = thresholds
@@ -511,13 +511,12 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         batch of arrays) on Poisson bootstrap replicates of the rows and keeps
         the median of their thresholds: smoother thresholds at ``K`` times the
         cost of an epoch (see ``benchmarks/results/quality_study.md``).
-    device : "auto", str or torch.device, default="auto"
-        Where to compute: ``"auto"`` (CUDA when available), ``"cpu"``,
-        ``"cuda"``, ``"cuda:1"``... Asking for CUDA without it raises. On the
-        CPU, binned fits (micro, macro, weighted) run their epochs in NumPy,
-        whose per-operation cost on small arrays is several times lower than
-        torch's; the per-sample average and CUDA run in torch. Both execute
-        the same code (``skthresh._array_ops``).
+    device : "cpu", "cuda", "cuda:<index>", "auto" or torch.device, default="cpu"
+        Where the epochs run, in torch: the same code on the CPU and on CUDA.
+        The default, ``"cpu"``, gives the same thresholds on every machine;
+        ``"auto"`` takes CUDA when it is available (CUDA computes in float32
+        and its reductions may differ in the last bits). Asking for CUDA
+        without it raises.
     random_state : int, RandomState instance or None, default=None
         Seeds the bootstrap draws when ``n_bootstrap > 0``. The full-batch
         algorithm itself is deterministic (on CPU; CUDA reductions may differ
@@ -573,13 +572,13 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
-        "device": "no_validation",  # checked by _sgl.resolve_device
+        "device": "no_validation",  # checked by resolve_device
         "random_state": ["random_state"],
     }
 
     def __init__(self, *, scoring="f1_micro", max_iter=100, learning_rate=0.03, sigma=10.0,
                  learn_sigma=True, init="auto", n_bins=1536, tol=0.0, n_iter_no_change=30,
-                 n_bootstrap=0, device="auto", random_state=None, zero_division=0.0, verbose=0):
+                 n_bootstrap=0, device="cpu", random_state=None, zero_division=0.0, verbose=0):
         self.scoring = scoring
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -596,24 +595,32 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         self.verbose = verbose
 
     def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
-        from . import _sgl  # torch is imported only when SGL runs
+        from ._sgl import learn_positions  # torch is imported only when SGL runs
 
-        device = _sgl.resolve_device(self.device)
+        device = resolve_device(self.device)
         if metric.decomposable:
-            problem = _sgl.binned_problem(ss, self.n_bins)
+            problem = binned_problem(ss, self.n_bins)
         else:
-            problem = _sgl.dense_problem(scores, targets, weights, ss)
+            problem = dense_problem(scores, targets, weights, ss)
         if not (isinstance(self.init, str) and self.init == "auto"):
             init = np.broadcast_to(np.asarray(self.init, dtype=np.float64), (ss.n_labels,))
             init_cuts = ss.cuts_from_thresholds(init)
-        t0 = _sgl.positions_from_cuts(problem, init_cuts)
-        cuts, curve = _sgl.learn_cuts(
-            problem, metric, t0, trainable=trainable, max_iter=self.max_iter,
-            learning_rate=self.learning_rate, sigma=self.sigma, learn_sigma=self.learn_sigma,
-            tol=self.tol, n_iter_no_change=self.n_iter_no_change, n_bootstrap=self.n_bootstrap,
+        positions, curve = learn_positions(
+            problem, metric, problem.positions_from_cuts(init_cuts), trainable=trainable,
+            max_iter=self.max_iter, learning_rate=self.learning_rate, sigma=self.sigma,
+            learn_sigma=self.learn_sigma, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
+            n_bootstrap=self.n_bootstrap,
             seed=int(check_random_state(self.random_state).randint(2**31 - 1)), device=device,
             verbose=self.verbose, zero_division=self.zero_division,
         )
         self.loss_curve_ = curve
         self.n_iter_ = len(curve)
-        return cuts
+        return problem.cuts_from_positions(positions)
+
+
+OPTIMIZERS = {
+    "sgl": SGLThresholdOptimizer,
+    "coordinate": CoordinateThresholdOptimizer,
+    "fixed": FixedThresholdOptimizer,
+}
+"""The one registry of optimizer names (the classifier's ``optimizer``, the CLI's ``--method``)."""

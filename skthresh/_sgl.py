@@ -1,91 +1,45 @@
-"""Surrogate gradient learning of thresholds (SGL-Thresh), in NumPy or torch.
+"""Surrogate gradient learning of thresholds (SGL-Thresh), in torch on CPU or CUDA.
 
 Pellegrini & Masquelier, ICASSP 2021. The forward pass applies the hard step
 ``h = 1[sigma * (u - t) > 0]``, so the loss is the true metric of the current
 thresholds; the backward pass replaces the step's derivative by that of a
 sigmoid, ``s(a) (1 - s(a))`` at ``a = sigma * (u - t)``, which gives the
 threshold the gradient ``-sigma s(1 - s)`` and the per-label slope ``sigma``
-the gradient ``(u - t) s(1 - s)``. Adam updates both, with all rows in one
-batch.
+the gradient ``(u - t) s(1 - s)``. ``torch.optim.Adam`` updates both, with all
+rows in one batch.
 
-Two choices make this fast and scale-free:
+The engine works on a :class:`~skthresh._cuts.RankProblem`: scores replaced by
+the logit of their per-label rank (so any increasing transform of the scores
+gives the same thresholds, and rare labels get steps as fine as frequent
+ones), and, for metrics that depend on the data only through per-label counts
+(micro, macro, weighted averages), rows grouped into rank bins, so that an
+epoch costs ``O(n_labels * n_bins)`` instead of ``O(n_samples * n_labels)``.
 
-* Scores are replaced by the logit of their per-label rank,
-  ``u = log(r / (1 - r))`` with ``r`` in (0, 1) the centre of the score's
-  position in the sorted column. The step and the metric only see the order
-  of the scores, so any increasing transform of the scores (probabilities,
-  logits, SVM margins) gives the same thresholds, and the slope never depends
-  on the scores' range. The logit spreads the tails: a label with 0.1 %
-  positives has its threshold near ``r = 0.999``, where one Adam step on the
-  plain rank would skip over hundreds of rows; on the logit axis a step moves
-  a number of rows proportional to the rows above the threshold.
-* For metrics that depend on the data only through per-label counts (micro,
-  macro, weighted averages), rows are grouped into ``n_bins`` rank bins per
-  label, with their weighted positive and negative mass. One epoch then costs
-  ``O(n_labels * n_bins)`` instead of ``O(n_samples * n_labels)``. Bin edges
-  never split a block of equal scores; with ``n_samples <= n_bins`` every
-  block is its own bin and the computation is exact. The ``"samples"``
-  average keeps every row.
+Two objectives, one per form of the problem:
 
-For binned problems the surrogate gradient is written out (the chain rule of
-the surrogate step through the bin masses, and the metric's analytic
-derivatives in the confusion counts), so one epoch is a few passes over the
-(label, bin) pairs near the thresholds and the forward metric is read off
-cumulative sums. That code is written once against
-:mod:`skthresh._array_ops` and runs in NumPy on the CPU (an epoch is a few
-dozen operations on small arrays, where NumPy's per-call cost is several
-times below torch's) and in torch on CUDA.
-:func:`surrogate_value_and_grads` is the same computation by autograd
-through :class:`SurrogateStep`, used for the per-sample average (in torch,
-on any device) and to test the written-out gradient.
+* :class:`BinnedObjective` writes the surrogate gradient out: the forward
+  metric is read off cumulative bin masses at each threshold's bin, the
+  metric's derivatives in each label's counts are analytic
+  (:meth:`~skthresh._scoring.SetMetric.value_and_count_gradients`), and the
+  chain rule through the surrogate step sums over the bins near each
+  threshold only. It is what autograd would give, at a fraction of the work
+  (tested against :func:`surrogate_value_and_grads`).
+* :func:`surrogate_value_and_grads` is the same computation by autograd
+  through :class:`SurrogateStep`, on every row; the per-sample average uses it.
 
-Arrays and tensors live only inside :func:`learn_cuts`; it returns numpy cuts.
+Tensors live only inside :func:`learn_positions`: it takes and returns numpy.
 """
 
 from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from ._array_ops import NumpyOps, TorchOps
-from ._cuts import SortedScores
+from ._cuts import RankProblem
 from ._scoring import SetMetric
-
-
-def resolve_device(device) -> torch.device:
-    """Turn ``device`` ("auto", "cpu", "cuda", "cuda:1", torch.device) into a torch.device.
-
-    Raises
-    ------
-    ValueError
-        If CUDA is asked for and is not available, or the index does not exist.
-    """
-    if isinstance(device, str) and device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(
-            f"device must be 'auto', 'cpu', 'cuda', 'cuda:<index>' or a torch.device, "
-            f"got {device!r}."
-        ) from exc
-    if dev.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r} asks for CUDA, but torch.cuda.is_available() is False on "
-                "this machine. Use device='cpu' or device='auto'."
-            )
-        if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(
-                f"device={device!r} does not exist: {torch.cuda.device_count()} CUDA device(s)."
-            )
-    elif dev.type != "cpu":
-        raise ValueError(f"device type {dev.type!r} is not supported; use 'cpu' or 'cuda'.")
-    return dev
 
 
 class SurrogateStep(torch.autograd.Function):
@@ -103,205 +57,103 @@ class SurrogateStep(torch.autograd.Function):
         return grad_output * s * (1 - s)
 
 
-@dataclass
-class RankProblem:
-    """Data of one SGL fit, in rank space, as numpy arrays.
-
-    ``u`` (R,) or (R, L) are rank positions in [0, 1]; ``pos`` and ``neg``
-    (R, L) the weighted positive and negative mass at each position; for the
-    binned form ``first_pos`` (B + 1, L) maps a bin boundary to a cut.
-    """
-
-    u: np.ndarray
-    pos: np.ndarray
-    neg: np.ndarray
-    n_bins: int
-    first_pos: np.ndarray | None = None  # binned form only
-    row_weight: np.ndarray | None = None  # dense form only
-    block_start: np.ndarray | None = None  # dense form only
-
-    @property
-    def binned(self) -> bool:
-        """Whether rows were grouped into per-label bins."""
-        return self.first_pos is not None
-
-
-def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
-    """Group each label's sorted rows into rank bins that never split ties.
-
-    Bin ``b`` of a label starts at the block start of sorted position
-    ``floor(b n / B)``; a block of equal scores that spans several such
-    positions leaves the later bins empty.
-    """
-    n, n_labels = ss.n_samples, ss.n_labels
-    n_bins = int(min(max_bins, n))
-    starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
-    # int32 when it can hold n: this array stays alive for the whole fit
-    # label-major in memory (the transpose of a C array): the layout of every
-    # per-label pass that follows; int32 when it can hold n: it lives for the whole fit
-    first_pos = np.empty((n_labels, n_bins + 1),
-                         dtype=np.int32 if n < np.iinfo(np.int32).max else np.int64).T
-    first_pos[:-1] = ss.block_start(starts)
-    first_pos[-1] = n
-    pos, neg = ss.mass_in_bins(first_pos)
-    u = _rank_to_axis((np.arange(n_bins) + 0.5) / n_bins)
-    return RankProblem(u, pos, neg, n_bins, first_pos)
-
-
-def dense_problem(scores, targets, weights, ss: SortedScores) -> RankProblem:
-    """Keep every row (needed for the per-sample average); rank-transform each column."""
-    n = ss.n_samples
-    block_start = ss.block_start_all()
-    order = np.argsort(scores, axis=0, kind="stable")
-    u = np.empty(scores.shape)
-    np.put_along_axis(u, order, _rank_to_axis((block_start + 0.5) / n), axis=0)
-    pos = targets * weights[:, None]
-    return RankProblem(u, pos, weights[:, None] - pos, n, row_weight=weights,
-                       block_start=block_start)
-
-
-def _rank_to_axis(r):
-    """The axis SGL works on: the logit of the rank, ``log(r / (1 - r))``."""
-    r = np.asarray(r, dtype=np.float64)
-    return np.log(r) - np.log1p(-r)
-
-
-def cuts_from_positions(problem: RankProblem, t: np.ndarray) -> np.ndarray:
-    """Valid cuts realised by thresholds ``t`` on the rank axis (positive when ``u > t``)."""
-    if problem.binned:
-        b = np.searchsorted(problem.u, t, side="right")
-        return problem.first_pos[b, np.arange(len(t))]
-    n = problem.n_bins
-    centers = _rank_to_axis((problem.block_start + 0.5) / n)  # sorted, per column
-    return np.array([np.searchsorted(centers[:, c], t[c], side="right") for c in range(len(t))])
-
-
-def positions_from_cuts(problem: RankProblem, cuts: np.ndarray) -> np.ndarray:
-    """Rank thresholds on the bin boundary at or below each cut."""
-    if problem.binned:
-        # last boundary at or below the cut (boundaries are sorted in each column)
-        b = np.count_nonzero(problem.first_pos <= cuts, axis=0) - 1
-        b = np.clip(b, 0, problem.n_bins)
-        grid = problem.u
-    else:
-        b, grid = cuts, _rank_to_axis((np.arange(problem.n_bins) + 0.5) / problem.n_bins)
-    # midway between the centres around the boundary; outside the grid at the ends
-    lower = np.where(b > 0, grid[np.maximum(b - 1, 0)], grid[0] - 1.0)
-    upper = np.where(b < len(grid), grid[np.minimum(b, len(grid) - 1)], grid[-1] + 1.0)
-    return (lower + upper) / 2
-
-
 # The surrogate derivative s(a)(1 - s(a)) is below 1.2e-7 (of its peak 0.25)
 # for |a| > 16: bins farther than 16 / sigma from a threshold are skipped.
-_KERNEL_REACH = 16.0
+KERNEL_REACH = 16.0
 
 
-class _BinnedObjective:
-    """Metric and surrogate gradients on binned data, written out.
-
-    The forward metric is read off cumulative bin masses at each threshold's
-    bin (exact), and its derivatives in each label's counts are analytic
-    (:meth:`SetMetric._value_and_count_gradients`). The gradient sums the
-    surrogate derivative over the bins within ``_KERNEL_REACH / sigma`` of
-    each threshold only: a ragged window per label, so rare labels, whose
-    thresholds sit in the sparse upper tail of the logit-rank axis, cost a
-    few bins each. Written once for :class:`~skthresh._array_ops.NumpyOps`
-    (CPU) and :class:`~skthresh._array_ops.TorchOps` (CUDA).
+class BinnedObjective:
+    """Metric and surrogate gradients on binned data, written out in torch.
 
     Parameters
     ----------
-    problem : RankProblem
-        Binned data (its rank axis ``u``).
+    u : tensor of shape (B,)
+        Bin centres on the rank axis (float64, sorted).
+    pos, neg : tensors of shape (K, B, L)
+        Positive and negative mass per bin, one slice per model.
     metric : SetMetric
         A label-decomposable objective.
-    pos, neg : arrays of shape (K, B, L)
-        Positive and negative mass per bin, one slice per model.
-    ops : NumpyOps or TorchOps
-        Where and how to compute.
     zero_division : float
         Value of an undefined per-label or pooled score.
     """
 
-    def __init__(self, problem, metric, pos, neg, ops, zero_division):
-        self.metric, self.zd, self.ops = metric, zero_division, ops
+    def __init__(self, u, pos, neg, metric: SetMetric, zero_division: float):
+        self.metric, self.zero_division = metric, zero_division
         n_models, n_bins, n_labels = pos.shape
-        self.n_bins, self.n_rows = n_bins, n_models * n_labels
-        # one row per (model, label), bins along the row: (K * L, B) flattened
-        pos_rows, neg_rows = (m.swapaxes(1, 2).reshape(self.n_rows, n_bins) for m in (pos, neg))
-        self.pos_pairs = ops.cast(pos_rows, ops.narrow).reshape(-1)
-        self.neg_pairs = ops.cast(neg_rows, ops.narrow).reshape(-1)
-        self.cum_pos = _cumulative(pos_rows, ops)  # (K * L * (B + 1),)
-        self.cum_neg = _cumulative(neg_rows, ops)
-        row_ids = ops.arange(self.n_rows)
-        self.row_first_bin = row_ids * n_bins
-        self.row_first_cum = row_ids * (n_bins + 1)
-        self.shape = (n_models, n_labels)
-        self.total_pos = ops.take(self.cum_pos, self.row_first_cum + n_bins)
-        self.total_neg = ops.take(self.cum_neg, self.row_first_cum + n_bins)
+        self.shape, self.n_rows = (n_models, n_labels), n_models * n_labels
+        # One row per (model, label), bins along the row, flattened: every lookup below
+        # is an index_select on a 1-D tensor, 7x faster on the CPU than one on the rows
+        # of a 2-D tensor and 2.6x faster than advanced indexing (60,000 pairs, measured).
+        rows_pos, rows_neg = (m.transpose(1, 2).reshape(self.n_rows, n_bins) for m in (pos, neg))
+        self.pair_pos, self.pair_neg = (m.to(torch.float32).reshape(-1)
+                                        for m in (rows_pos, rows_neg))
+        self.cum_pos, self.cum_neg = _cumulative(rows_pos), _cumulative(rows_neg)
+        # int32 indices for the per-pair arrays where they fit (half the memory traffic)
+        index = torch.int32 if self.n_rows * (n_bins + 1) < 2**31 else torch.int64
+        rows = torch.arange(self.n_rows, dtype=index, device=pos.device)
+        self.rows, self.row_first_bin = rows, rows * n_bins
+        self.row_first_cum = rows.long() * (n_bins + 1)
+        self.pooled = metric.average == "micro" and n_models == 1
+        last = self.row_first_cum + n_bins
+        self.total_pos, self.total_neg = self.cum_pos[last], self.cum_neg[last]
         self.positives = self.total_pos.reshape(self.shape)
-        # bins are searched in float64 on every device, as cuts_from_positions does
-        self.u = ops.asarray(problem.u, ops.wide)
-        self.u_narrow = ops.cast(self.u, ops.narrow)
-
-    def _window(self, t, s):
-        """Bins, flat (row, bin) indices and row segments of the pairs near each threshold."""
-        ops = self.ops
-        half = _KERNEL_REACH / s
-        lo_hi = ops.searchsorted(self.u, ops.cast(ops.concat([t - half, t + half]), ops.wide))
-        lo = lo_hi[:self.n_rows]
-        counts = lo_hi[self.n_rows:] - lo
-        ends = ops.cumsum(counts, 0)
-        n_pairs = int(ends[-1])
-        # bin of a pair: its row's first bin in the window, plus its rank in the window
-        rank = ops.arange(n_pairs)
-        bins = rank + ops.repeat(lo - (ends - counts), counts, n_pairs)
-        flat = bins + ops.repeat(self.row_first_bin, counts, n_pairs)
-        return counts, bins, flat, ops.segments(counts, ends, n_pairs)
+        self.u, self.u_narrow = u, u.to(torch.float32)
 
     def __call__(self, t, s):
         """Metric (K,) and its surrogate gradients in ``t`` and ``s`` (K, L)."""
-        ops = self.ops
         t_flat, s_flat = t.reshape(-1), s.reshape(-1)
-        at = self.row_first_cum + ops.searchsorted(self.u, ops.cast(t_flat, ops.wide),
-                                                   right=True)
-        tp = (self.total_pos - ops.take(self.cum_pos, at)).reshape(self.shape)
-        fp = (self.total_neg - ops.take(self.cum_neg, at)).reshape(self.shape)
-        value, g_tp, g_fp = self.metric._value_and_count_gradients(
-            tp, fp, self.positives - tp, self.positives, xp=ops.xp, zero_division=self.zd)
+        # forward: exact counts above each threshold's bin
+        at = self.row_first_cum + torch.searchsorted(self.u, t_flat, right=True)
+        tp = (self.total_pos - self.cum_pos.index_select(0, at)).reshape(self.shape)
+        fp = (self.total_neg - self.cum_neg.index_select(0, at)).reshape(self.shape)
+        value, g_tp, g_fp = self.metric.value_and_count_gradients(
+            tp, fp, self.positives - tp, self.positives, xp=torch,
+            zero_division=self.zero_division)
 
-        counts, bins, flat, segments = self._window(t_flat, s_flat)
-        n_pairs = bins.shape[0]
+        # backward: the (row, bin) pairs within KERNEL_REACH / s of each threshold, row by row
+        half = KERNEL_REACH / s_flat
+        lo = torch.searchsorted(self.u, t_flat - half).to(self.rows.dtype)
+        counts = torch.searchsorted(self.u, t_flat + half).to(self.rows.dtype) - lo
+        ends = torch.cumsum(counts, 0, dtype=self.rows.dtype)
+        n_pairs = int(ends[-1])
+        row = torch.repeat_interleave(self.rows, counts, output_size=n_pairs)
 
-        def per_pair(*rows):
-            return [ops.repeat(row, counts, n_pairs)
-                    for row in ops.cast(ops.stack(rows), ops.narrow)]
+        def per_pair(x):
+            return x.reshape(-1).to(torch.float32).index_select(0, row)
 
-        t_pair, minus_s_pair = per_pair(t_flat, -s_flat)
-        if self.metric.average == "micro" and self.shape[0] == 1:
-            # one model, pooled counts: the same derivatives for every label
-            g_tp_pair, g_fp_pair = float(g_tp[0, 0]), float(g_fp[0, 0])
+        # a pair's bin: its row's first bin in the window plus the pair's rank in the window
+        bins = (torch.arange(n_pairs, dtype=self.rows.dtype, device=t.device)
+                + (lo - ends + counts).index_select(0, row))
+        flat = bins + self.row_first_bin.index_select(0, row)
+        if self.pooled:  # one model, pooled counts: the same derivatives for every label
+            g_tp_pair, g_fp_pair = g_tp[0, 0].to(torch.float32), g_fp[0, 0].to(torch.float32)
         else:
-            g_tp_pair, g_fp_pair = per_pair(g_tp.reshape(-1), g_fp.reshape(-1))
-        z = ops.take(self.u_narrow, bins) - t_pair
-        # surrogate derivative of the step at a = sigma z: sig(a) (1 - sig(a))
-        sig = 1 / (ops.exp(minus_s_pair * z) + 1)
-        dh = sig - sig * sig
-        dh *= (g_tp_pair * ops.take(self.pos_pairs, flat)
-               + g_fp_pair * ops.take(self.neg_pairs, flat))
-        sum_dh = ops.segment_sum(dh, segments, self.n_rows)
-        dh *= z
-        sum_dhz = ops.segment_sum(dh, segments, self.n_rows)
-        grad_t = -(s_flat * sum_dh)
-        return value, grad_t.reshape(self.shape), sum_dhz.reshape(self.shape)
+            g_tp_pair, g_fp_pair = per_pair(g_tp), per_pair(g_fp)
+        z = self.u_narrow.index_select(0, bins) - per_pair(t_flat)
+        sig = torch.sigmoid(per_pair(s_flat) * z)
+        dh = (sig - sig * sig) * (g_tp_pair * self.pair_pos.index_select(0, flat)
+                                  + g_fp_pair * self.pair_neg.index_select(0, flat))
+        sum_dh = _row_sums(dh, ends, counts)
+        sum_dhz = _row_sums(dh * z, ends, counts)
+        return value, (-s_flat * sum_dh).reshape(self.shape), sum_dhz.reshape(self.shape)
 
 
-def _cumulative(rows, ops):
-    """Mass below each bin boundary of each row, (R * (B + 1),) flattened, real precision."""
-    n_rows, n_bins = rows.shape
-    out = ops.empty((n_rows, n_bins + 1), ops.real)
-    out[:, 0] = 0
-    ops.cumsum(ops.cast(rows, ops.real), 1, out=out[:, 1:])
+def _cumulative(rows):
+    """Mass below each bin boundary of each row, (R * (B + 1),) flattened."""
+    out = torch.zeros(rows.shape[0], rows.shape[1] + 1, dtype=rows.dtype, device=rows.device)
+    torch.cumsum(rows, dim=1, out=out[:, 1:])
     return out.reshape(-1)
+
+
+def _row_sums(values, ends, counts):
+    """Sums of consecutive runs of ``counts`` values (run ``r`` ends at ``ends[r]``), float64.
+
+    By differences of a float64 cumulative sum: 3x faster than ``index_add_`` on
+    the CPU (60,000 pairs, measured), and at least as accurate as float32 sums.
+    """
+    below = torch.zeros(values.shape[0] + 1, dtype=torch.float64, device=values.device)
+    torch.cumsum(values, 0, dtype=torch.float64, out=below[1:])
+    return below.index_select(0, ends) - below.index_select(0, ends - counts)
 
 
 def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_weight,
@@ -325,59 +177,44 @@ def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_w
 
 
 @contextmanager
-def _cpu_threads(device: torch.device, n_threads: int = 1):
-    """Run small CPU tensor ops on one thread, then restore the setting.
+def _one_cpu_thread(device: torch.device):
+    """Run the epochs' small CPU tensor ops on one thread, then restore the setting.
 
-    An epoch is a few dozen small operations; on CPU, torch's intra-op
-    threads cost more in synchronisation than they save, and much more when
-    another process holds a core.
+    An epoch is a few dozen operations on arrays of some ten thousand
+    elements; torch's intra-op threads cost more in synchronisation than they
+    save, and much more when another process holds a core.
     """
     if device.type != "cpu":
         yield
         return
     before = torch.get_num_threads()
-    torch.set_num_threads(n_threads)
+    torch.set_num_threads(1)
     try:
         yield
     finally:
         torch.set_num_threads(before)
 
 
-class _Adam:
-    """Adam on one array, as ``torch.optim.Adam`` with its default settings.
+def _bootstrap(problem: RankProblem, n_models: int, seed: int):
+    """Poisson bootstrap replicates of the data: (pos, neg, row_weight), numpy, K models.
 
-    The same arithmetic as torch's single-tensor CPU path, in operations that
-    numpy arrays and torch tensors share, without torch's per-step bookkeeping;
-    the thresholds and the slopes are stacked in one array, so a step is a
-    handful of operations.
+    Each row is weighted by a Poisson(1) draw; for binned data the mass of a
+    bin is drawn from the Poisson law of its mass, which is the same law for
+    unit weights. Drawn on the CPU by torch, whatever the device, so a seed
+    gives the same fit everywhere.
     """
-
-    def __init__(self, param, lr, ops, betas=(0.9, 0.999), eps=1e-8):
-        self.param, self.lr, self.ops, self.betas, self.eps = param, lr, ops, betas, eps
-        self.exp_avg = param * 0
-        self.exp_avg_sq = param * 0
-        self.n_steps = 0
-
-    def step(self, grad):
-        """Update the parameter in place with the gradient ``grad``."""
-        beta1, beta2 = self.betas
-        self.n_steps += 1
-        self.exp_avg += (1 - beta1) * (grad - self.exp_avg)
-        self.exp_avg_sq *= beta2
-        self.exp_avg_sq += (1 - beta2) * grad * grad
-        step_size = self.lr / (1 - beta1 ** float(self.n_steps))
-        bias_correction2_sqrt = (1 - beta2 ** float(self.n_steps)) ** 0.5
-        denom = self.ops.sqrt(self.exp_avg_sq) / bias_correction2_sqrt + self.eps
-        self.param -= step_size * (self.exp_avg / denom)
+    gen = torch.Generator(device="cpu").manual_seed(seed)
+    if problem.binned:
+        pos, neg = (torch.poisson(torch.as_tensor(m, dtype=torch.float64)
+                                  .expand(n_models, -1, -1), generator=gen).numpy()
+                    for m in (problem.pos, problem.neg))
+        return pos, neg, None
+    draw = torch.poisson(torch.ones(n_models, problem.pos.shape[0]), generator=gen).numpy()
+    return (problem.pos * draw[..., None], problem.neg * draw[..., None],
+            problem.row_weight * draw)
 
 
-def learn_cuts(problem, metric, t_init, *, device, **kwargs):
-    """Run SGL (see :func:`_learn_cuts`) on one CPU thread or on the GPU."""
-    with _cpu_threads(device):
-        return _learn_cuts(problem, metric, t_init, device=device, **kwargs)
-
-
-def _learn_cuts(
+def learn_positions(
     problem: RankProblem,
     metric: SetMetric,
     t_init: np.ndarray,
@@ -394,25 +231,22 @@ def _learn_cuts(
     device: torch.device,
     verbose: int = 0,
     zero_division: float = 0.0,
-):
-    """Run SGL and return cuts, on the data itself or as the median of bootstrap fits.
+) -> tuple[np.ndarray, list[float]]:
+    """Run SGL; return rank positions, from the data itself or as a bootstrap median.
 
     With ``n_bootstrap = 0`` one model is fitted on the data and the thresholds
     of its best epoch are kept. With ``n_bootstrap = K > 0``, ``K`` models are
-    fitted at once, in one batch of arrays, on Poisson bootstrap replicates of
-    the rows (each row weighted by a Poisson(1) draw; for binned data the
-    mass of a bin is drawn from the Poisson law of its mass, which is the same
-    law for unit weights), and the median of their best-epoch rank thresholds
-    is kept.
+    fitted at once, in one batch of tensors, on Poisson bootstrap replicates
+    of the rows, and the median of their best-epoch positions is kept.
 
     Parameters
     ----------
     problem : RankProblem
-        The data in rank space.
+        The data on the rank axis.
     metric : SetMetric
         Objective (maximised).
     t_init : ndarray of shape (n_labels,)
-        Initial rank thresholds.
+        Initial rank positions.
     trainable : ndarray of bool, shape (n_labels,)
         Labels whose threshold is learned; the others stay at ``t_init``.
     max_iter, learning_rate, sigma, learn_sigma, tol, n_iter_no_change, n_bootstrap
@@ -420,8 +254,7 @@ def _learn_cuts(
     seed : int
         Seed of the bootstrap draws.
     device : torch.device
-        Where to compute: NumPy arrays on the CPU for binned problems, torch
-        tensors on ``device`` otherwise.
+        Where the tensors live (CPU or CUDA): the same code runs on both.
     verbose : int, default=0
         Print the metric every epoch when > 1, a summary when 1.
     zero_division : float, default=0.0
@@ -429,34 +262,37 @@ def _learn_cuts(
 
     Returns
     -------
-    cuts : ndarray of int, shape (n_labels,)
-        The learned cuts.
+    positions : ndarray of float64, shape (n_labels,)
+        The learned rank positions.
     curve : list of float
         The true metric at each epoch (of the first replicate when bootstrapping).
     """
-    ops = NumpyOps() if problem.binned and device.type == "cpu" else TorchOps(device)
-    as_a = lambda a: ops.asarray(a, ops.real)  # noqa: E731
+    with _one_cpu_thread(device), torch.no_grad():
+        return _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate,
+                                sigma, learn_sigma, tol, n_iter_no_change, n_bootstrap, seed,
+                                device, verbose, zero_division)
+
+
+def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate, sigma,
+                     learn_sigma, tol, n_iter_no_change, n_bootstrap, seed, device, verbose,
+                     zero_division):
+    # float64 on the CPU (the default device: the same thresholds on every machine);
+    # float32 on CUDA, where float64 is slow on most cards
+    real = torch.float64 if device.type == "cpu" else torch.float32
     n_models = max(n_bootstrap, 1)
-    pos, neg = problem.pos[None], problem.neg[None]  # (1, R, L)
-    row_weight = None if problem.row_weight is None else problem.row_weight[None]
     if n_bootstrap:
-        # drawn on the CPU by torch, whatever the device: the same seed gives the same fit
-        gen = torch.Generator(device="cpu").manual_seed(seed)
-        if problem.binned:
-            pos, neg = (torch.poisson(torch.as_tensor(m, dtype=torch.float64)
-                                      .expand(n_models, -1, -1), generator=gen).numpy()
-                        for m in (pos, neg))
-        else:
-            draw = torch.poisson(torch.ones(n_models, problem.pos.shape[0]), generator=gen)
-            draw = draw.numpy()
-            pos, neg, row_weight = pos * draw[..., None], neg * draw[..., None], row_weight * draw
-    pos, neg = as_a(pos), as_a(neg)
+        pos, neg, row_weight = _bootstrap(problem, n_models, seed)
+    else:
+        pos, neg = problem.pos[None], problem.neg[None]  # (1, R, L)
+        row_weight = None if problem.row_weight is None else problem.row_weight[None]
+    pos, neg = (torch.as_tensor(m, dtype=real, device=device) for m in (pos, neg))
 
     if problem.binned:
-        objective = _BinnedObjective(problem, metric, pos, neg, ops, zero_division)
+        u = torch.as_tensor(problem.u, dtype=torch.float64, device=device)
+        objective = BinnedObjective(u, pos, neg, metric, zero_division)
     else:
-        u = as_a(problem.u)[None]
-        row_weight = as_a(row_weight)
+        u = torch.as_tensor(problem.u, dtype=real, device=device)[None]
+        row_weight = torch.as_tensor(row_weight, dtype=real, device=device)
         support = pos.sum(axis=1)
 
         def objective(t, s):
@@ -464,35 +300,35 @@ def _learn_cuts(
                                              support=support, row_weight=row_weight,
                                              zero_division=zero_division)
 
-    xp = ops.xp
-    mask = ops.asarray(trainable, None)
-    t0 = as_a(np.tile(t_init, (n_models, 1)))  # (K, L)
-    ts = ops.stack([t0, t0 * 0 + float(sigma)])  # thresholds and slopes, one array
-    t, s = ts
-    opt = _Adam(ts if learn_sigma else ts[:1], lr=learning_rate, ops=ops)
+    t = torch.as_tensor(np.tile(t_init, (n_models, 1)), dtype=real, device=device)  # (K, L)
+    s = torch.full_like(t, float(sigma))
+    adam = torch.optim.Adam([t, s] if learn_sigma else [t], lr=learning_rate)
+    mask = torch.as_tensor(trainable, device=device)
 
     lo, hi = float(problem.u.min()) - 1.0, float(problem.u.max()) + 1.0
-    best_value = ops.full((n_models,), -math.inf, ops.real)
-    best_t = t0 * 1
+    best_value = torch.full((n_models,), -math.inf, dtype=real, device=device)
+    best_t = t.clone()
     curve: list[float] = []
     no_change = 0
     for epoch in range(max_iter):
         value, grad_t, grad_s = objective(t, s)
         better = value > best_value + tol
-        best_value = xp.where(better, value, best_value)
-        best_t = xp.where(better[:, None], t, best_t)
+        best_value = torch.where(better, value, best_value)
+        best_t = torch.where(better[:, None], t, best_t)
         curve.append(float(value[0]))
         no_change = 0 if bool(better.any()) else no_change + 1
         if verbose > 1:
             print(f"SGL epoch {epoch + 1}: {metric.name or 'score'} = {curve[-1]:.6f}")
         if no_change >= n_iter_no_change:
             break
-        grad_t = xp.where(mask, -grad_t, 0.0)  # Adam minimises the loss -metric
-        opt.step(ops.stack([grad_t, -grad_s]) if learn_sigma else grad_t[None])
-        ops.clamp_(t, lo, hi)
-        ops.clamp_(s, 1e-3)
+        # Adam minimises the loss -metric; untrainable labels get no gradient
+        t.grad = torch.where(mask, -grad_t, 0.0)
+        s.grad = -grad_s
+        adam.step()
+        t.clamp_(lo, hi)
+        s.clamp_(min=1e-3)
     if verbose == 1:
         print(f"SGL: {len(curve)} epochs, best {metric.name or 'score'} = "
               f"{float(best_value.max()):.6f}")
-    t_final = ops.median0(best_t) if n_bootstrap else best_t[0]
-    return cuts_from_positions(problem, ops.to_numpy(t_final)), curve
+    positions = best_t.median(dim=0).values if n_bootstrap else best_t[0]
+    return positions.cpu().numpy(), curve

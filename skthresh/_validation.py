@@ -106,3 +106,57 @@ def check_weights(sample_weight, n_samples: int) -> np.ndarray:
     if weights.sum() <= 0:
         raise ValueError("sample_weight sums to zero: there is nothing to learn from.")
     return weights
+
+
+def resolve_device(device):
+    """The :class:`torch.device` of ``device``, checked to exist on this machine.
+
+    The one device resolver of every torch-using object in skthresh (SGL,
+    the embedder, the command line). Their default is ``"cpu"``, so the same
+    data gives the same thresholds on every machine; ``"auto"`` takes CUDA
+    when it is available, else the CPU.
+
+    Parameters
+    ----------
+    device : "auto", "cpu", "cuda", "cuda:<index>" or torch.device
+        Where to compute.
+
+    Returns
+    -------
+    torch.device
+
+    Raises
+    ------
+    ValueError
+        If the device is not a CPU or CUDA device, or CUDA is asked for and
+        is not available, or the CUDA index does not exist.
+    """
+    import torch  # here, so that importing this module does not import torch
+
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda', 'cuda:<index>' or a torch.device, "
+            f"got {device!r}."
+        ) from exc
+    if resolved.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} asks for CUDA, but CUDA is not available on this machine "
+                "(torch.cuda.is_available() is False). Use device='cpu', or device='auto' to "
+                "take CUDA only when there is one."
+            )
+        if resolved.index is not None and resolved.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} asks for CUDA device {resolved.index}, but only "
+                f"{torch.cuda.device_count()} CUDA device(s) are available."
+            )
+    elif resolved.type != "cpu":
+        raise ValueError(
+            f"device type {resolved.type!r} is not supported: use 'cpu', 'cuda', "
+            "'cuda:<index>' or 'auto'."
+        )
+    return resolved

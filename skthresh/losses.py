@@ -46,7 +46,7 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 
-from ._set_metrics import jdt_counts, tversky_from_counts
+from ._scoring import jdt_counts, tversky_from_counts
 
 __all__ = [
     "BCEWithJDTLoss",

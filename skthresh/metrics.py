@@ -38,8 +38,7 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array
 
-from ._scoring import AVERAGES, SetMetric, get_set_metric
-from ._set_metrics import jdt_counts, tversky_from_counts
+from ._scoring import AVERAGES, SetMetric, get_set_metric, jdt_counts, tversky_from_counts
 
 __all__ = [
     "confusion_counts",

@@ -312,7 +312,7 @@ def test_device_errors_and_choices(multilabel_scores, monkeypatch):
         np.testing.assert_array_equal(SGLThresholdOptimizer(device=dev).fit(scores, y)
                                       .thresholds_, base)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.raises(ValueError, match="asks for CUDA, but torch.cuda.is_available"):
+    with pytest.raises(ValueError, match=r"asks for CUDA, but CUDA is not available.*device=.cpu."):
         SGLThresholdOptimizer(device="cuda:1").fit(scores, y)
     with pytest.raises(ValueError, match="device must be"):
         SGLThresholdOptimizer(device="gpu please").fit(scores, y)
@@ -341,37 +341,6 @@ def test_verbose_prints_progress(multilabel_scores, capsys):
     assert "coordinate pass 1" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("backend", ["numpy", "torch"])
-def test_written_out_gradient_equals_autograd_through_the_surrogate_step(backend):
-    """Check the binned objective's gradients (numpy and torch) against autograd."""
-    from skthresh import _sgl
-    from skthresh._array_ops import NumpyOps, TorchOps
-    from skthresh._cuts import sort_scores
-
-    rng = np.random.default_rng(8)
-    y = (rng.random((500, 4)) < 0.2).astype(int)
-    scores = rng.normal(size=y.shape) + y
-    ss = sort_scores(scores, y, np.ones(500))
-    problem = _sgl.binned_problem(ss, 64)
-    t = torch.tensor([[0.3, 0.5, 0.7, 0.82]], dtype=torch.float64)
-    s = torch.tensor([[20.0, 35.0, 50.0, 80.0]], dtype=torch.float64)
-    pos = torch.as_tensor(problem.pos)[None]
-    neg = torch.as_tensor(problem.neg)[None]
-    ops = NumpyOps() if backend == "numpy" else TorchOps(torch.device("cpu"))
-    as_a = (lambda a: a.numpy()) if backend == "numpy" else (lambda a: a)  # noqa: E731
-    for scoring in ("f1_micro", "f1_macro", "jaccard_weighted", "f2_micro"):
-        metric = get_set_metric(scoring)
-        written = _sgl._BinnedObjective(problem, metric, as_a(pos), as_a(neg), ops, 0.0)(
-            as_a(t), as_a(s))
-        u = torch.as_tensor(problem.u)[None, :, None]
-        auto = _sgl.surrogate_value_and_grads(u, pos, neg, t, s, metric, axis=1,
-                                              support=pos.sum(axis=1), row_weight=None,
-                                              zero_division=0.0)
-        assert float(auto[1].abs().max()) > 1e-4  # the thresholds sit among the rows
-        for a, b in zip(written, auto):
-            torch.testing.assert_close(torch.as_tensor(a), b, rtol=1e-5, atol=1e-7)
-
-
 @pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro", "f1_weighted", "jaccard_micro",
                                      "f0.5_macro", "jaccard_weighted"])
 @pytest.mark.parametrize("zero_division", [0.0, 1.0])
@@ -387,7 +356,7 @@ def test_count_gradients_equal_autograd(scoring, zero_division):
     if scoring.endswith("weighted"):
         positives[2] = 0.0  # a batch row without support anywhere: the plain mean
         tp[2] = 0.0
-    value, d_tp, d_fp = metric._value_and_count_gradients(
+    value, d_tp, d_fp = metric.value_and_count_gradients(
         tp, fp, positives - tp, positives, xp=np, zero_division=zero_division)
 
     tp_t = torch.tensor(tp, requires_grad=True)
@@ -406,7 +375,7 @@ def test_count_gradients_refuse_the_samples_average():
     """Check that per-sample metrics have no per-label count gradients."""
     counts = np.ones((1, 3))
     with pytest.raises(ValueError, match="label-decomposable"):
-        get_set_metric("f1_samples")._value_and_count_gradients(
+        get_set_metric("f1_samples").value_and_count_gradients(
             counts, counts, counts, counts, xp=np)
 
 
@@ -433,229 +402,6 @@ def test_inputs_are_never_modified(make, order, n_labels):
     np.testing.assert_array_equal(scores, scores_before)
     np.testing.assert_array_equal(y, y_before)
     assert opt.best_score_ > 0.9
-
-
-def test_bin_masses_agree_between_count_paths():
-    """Check the positives-per-bin histogram of the fast path against cumulative sums."""
-    from skthresh._cuts import _CumulativeScores, _HardScores
-
-    rng = np.random.default_rng(10)
-    y = (rng.random((700, 5)) < 0.1).astype(int)
-    scores = np.round(rng.random((700, 5)) + y, 2)  # ties
-    fast, general = _HardScores(scores, y), _CumulativeScores(scores, y, np.ones(700))
-    starts = np.linspace(0, 700, 33).astype(int)[:-1]
-    first = np.vstack([fast.block_start(np.repeat(starts[:, None], 5, axis=1)),
-                       np.full((1, 5), 700)])
-    for a, b in zip(fast.mass_in_bins(first), general.mass_in_bins(first)):
-        np.testing.assert_allclose(a, b)
-
-
-@pytest.mark.parametrize("backend", ["numpy", "torch"])
-def test_internal_adam_matches_torch_adam(backend):
-    """Check that SGL's stacked-array Adam (numpy or torch) takes torch.optim.Adam's steps."""
-    from skthresh._array_ops import NumpyOps, TorchOps
-    from skthresh._sgl import _Adam
-
-    gen = torch.Generator().manual_seed(0)
-    start = torch.randn(2, 3, 5, dtype=torch.float64, generator=gen)
-    theirs = start.clone().requires_grad_(True)
-    if backend == "numpy":
-        ops, ours, as_a = NumpyOps(), start.numpy().copy(), lambda a: a.numpy()
-    else:
-        ops, ours, as_a = TorchOps(torch.device("cpu")), start.clone(), lambda a: a
-    step, reference = _Adam(ours, lr=0.03, ops=ops), torch.optim.Adam([theirs], lr=0.03)
-    for _ in range(50):
-        grad = torch.randn(start.shape, dtype=torch.float64, generator=gen)
-        step.step(as_a(grad.clone()))
-        theirs.grad = grad.clone()
-        reference.step()
-    torch.testing.assert_close(torch.as_tensor(ours), theirs.detach(), rtol=0, atol=1e-15)
-    assert not torch.equal(theirs.detach(), start)
-
-
-@pytest.mark.parametrize("n_bootstrap", [0, 3])
-@pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro"])
-def test_torch_binned_path_matches_numpy_path(multilabel_scores, monkeypatch, scoring,
-                                              n_bootstrap):
-    """Check the torch code of binned fits (CUDA's) against the numpy code CPU fits run.
-
-    The torch path runs here on the CPU in float64, so both compute the same
-    sums, in another order: the fits agree.
-    """
-    from skthresh import _sgl
-    from skthresh._array_ops import TorchOps
-
-    scores, y = multilabel_scores
-    make = lambda: SGLThresholdOptimizer(device="cpu", scoring=scoring,  # noqa: E731
-                                         n_bootstrap=n_bootstrap, random_state=0)
-    numpy_fit = make().fit(scores, y)
-    monkeypatch.setattr(_sgl, "NumpyOps", lambda: TorchOps(torch.device("cpu")))
-    torch_fit = make().fit(scores, y)
-    assert torch_fit.best_score_ == pytest.approx(numpy_fit.best_score_, abs=1e-6)
-    assert np.mean(torch_fit.thresholds_ == numpy_fit.thresholds_) >= 0.9
-    assert torch_fit.loss_curve_ == pytest.approx(numpy_fit.loss_curve_, abs=1e-9)
-
-
-def test_binned_problem_agrees_between_count_paths_with_ties():
-    """Check the bins (even rank starts moved back to block starts) of both count paths."""
-    from skthresh import _sgl
-    from skthresh._cuts import _CumulativeScores, _HardScores
-
-    rng = np.random.default_rng(11)
-    y = (rng.random((900, 6)) < 0.15).astype(int)
-    scores = np.round(rng.random((900, 6)) + y, 2)  # many ties
-    scores[:, 5] = rng.random(900) + y[:, 5]  # and a label without ties
-    fast, general = _HardScores(scores, y), _CumulativeScores(scores, y, np.ones(900))
-    a, b = _sgl.binned_problem(fast, 64), _sgl.binned_problem(general, 64)
-    np.testing.assert_array_equal(a.first_pos, b.first_pos)
-    np.testing.assert_allclose(a.pos, b.pos)
-    np.testing.assert_allclose(a.neg, b.neg)
-    even = (np.arange(64) * 900) // 64
-    moved = (a.first_pos[:-1] != even[:, None]).any(axis=0)
-    assert moved[:5].all() and not moved[5]  # both branches of the bin search ran
-    # the 1-D block-start gather equals the general 2-D one
-    np.testing.assert_array_equal(fast.block_start(even),
-                                  fast.block_start(np.repeat(even[:, None], 6, axis=1)))
-    assert a.pos.sum() == y.sum() and (a.pos + a.neg).sum() == y.size
-
-
-@pytest.mark.parametrize("n_chunks", [2, 3])
-def test_threaded_sort_and_search_equal_one_thread(monkeypatch, n_chunks):
-    """Check that the label chunks sorted and searched in threads give the one-thread fit."""
-    from skthresh import _cuts
-
-    rng = np.random.default_rng(12)
-    y = (rng.random((300, 7)) < 0.2).astype(int)
-    scores = np.round(rng.random((300, 7)) + y, 2).astype(np.float32)
-    serial = [make().fit(scores, y) for make in ALL]
-    monkeypatch.setattr(_cuts, "n_threads", lambda size: n_chunks)
-    threaded = [make().fit(scores, y) for make in ALL]
-    for a, b in zip(serial, threaded):
-        np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
-        assert a.best_score_ == b.best_score_
-    ss = _cuts.sort_scores(scores, y, np.ones(300))
-    np.testing.assert_array_equal(ss.values, np.sort(scores, axis=0))
-    grid = np.linspace(0, 2, 9)
-    np.testing.assert_array_equal(
-        ss.cuts_of_shared_thresholds(grid),
-        np.stack([np.searchsorted(np.sort(scores[:, c]), grid) for c in range(7)], axis=1))
-
-
-@pytest.mark.parametrize("targets, hard", [
-    (np.array([[0, 1]], dtype=np.int8), True),
-    (np.array([[0, -1]], dtype=np.int8), False),  # -1 must not pass as a byte 255 <= 1
-    (np.array([[0, 2]], dtype=np.uint8), False),
-    (np.array([[True, False]]), True),
-    (np.array([[0, 1.0]]), True),
-    (np.array([[0, 0.5]]), False),
-    (np.array([[0, -1]], dtype=np.int64), False),
-])
-def test_hard_target_detection(targets, hard):
-    """Check which targets take the sort-only path (0/1 only, whatever the dtype)."""
-    from skthresh._cuts import _HardScores, _is_hard, sort_scores
-
-    assert _is_hard(targets) is hard
-    if hard:
-        ss = sort_scores(np.array([[0.2, 0.7]]), targets, np.ones(1))
-        assert isinstance(ss, _HardScores)
-
-
-def test_mass_below_many_cuts_agrees_between_count_paths():
-    """Check the label-by-label search of many cuts against cumulative sums (ties included)."""
-    from skthresh._cuts import _MANY_CUTS, _CumulativeScores, _HardScores
-
-    rng = np.random.default_rng(13)
-    y = (rng.random((400, 5)) < 0.2).astype(int)
-    y[:, 4] = 0  # a label without positives
-    scores = np.round(rng.random((400, 5)) + y, 2)
-    fast, general = _HardScores(scores, y), _CumulativeScores(scores, y, np.ones(400))
-    grid = np.linspace(-0.1, 2.1, _MANY_CUTS + 7)
-    cuts = general.cuts_of_shared_thresholds(grid)
-    for few_or_many in (cuts[:3], cuts):  # the one-search and the per-label branches
-        for a, b in zip(fast.mass_below(few_or_many), general.mass_below(few_or_many)):
-            np.testing.assert_array_equal(a, b)
-
-
-def test_sort_threads_follow_size_and_omp_num_threads(monkeypatch):
-    """Check that small inputs stay on one thread and OMP_NUM_THREADS caps the rest."""
-    from skthresh._cuts import _MIN_THREADED_SIZE, n_threads
-
-    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    assert n_threads(_MIN_THREADED_SIZE - 1) == 1
-    assert 1 <= n_threads(10 * _MIN_THREADED_SIZE) <= 8
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert n_threads(10 * _MIN_THREADED_SIZE) == 1
-    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")  # ignored, as by OpenMP
-    assert n_threads(10 * _MIN_THREADED_SIZE) >= 1
-
-
-def test_float32_queries_give_the_float64_cuts():
-    """Check that float64 thresholds searched as float32 queries give the same cuts."""
-    from skthresh._cuts import _left_queries
-
-    rng = np.random.default_rng(14)
-    row = np.sort(rng.normal(size=500).astype(np.float32))
-    f32 = np.finfo(np.float32)
-    row[:3] = [-f32.max, -f32.max, np.float32(0.5)]  # extremes and ties
-    row.sort()
-    low, high = row[:-1].astype(np.float64), row[1:].astype(np.float64)
-    thresholds = np.concatenate([
-        row.astype(np.float64),  # exactly representable
-        (low + high) / 2,  # between two neighbours
-        np.nextafter(row.astype(np.float64), np.inf),  # just above a score
-        np.nextafter(row.astype(np.float64), -np.inf),  # just below a score
-        [-1e300, 1e300, 0.5, float(f32.max) * 1.5],  # outside float32's range
-    ])
-    queries = _left_queries(row, thresholds)
-    assert queries.dtype == np.float32
-    np.testing.assert_array_equal(np.searchsorted(row, queries, side="left"),
-                                  np.searchsorted(row.astype(np.float64), thresholds,
-                                                  side="left"))
-    assert _left_queries(row.astype(np.float64), thresholds).dtype == np.float64
-
-
-@pytest.mark.parametrize("counts", [[3, 0], [0, 3], [2, 0, 1, 0], [0, 0], [1, 2, 0, 0, 3]])
-def test_segment_sums_with_empty_runs(counts):
-    """Check the per-row sums of pair values, empty rows (windows) anywhere, both backends."""
-    from skthresh._array_ops import NumpyOps, TorchOps
-
-    counts = np.array(counts)
-    values = np.arange(1, counts.sum() + 1, dtype=np.float32)
-    ends = np.cumsum(counts)
-    expected = [values[e - c:e].sum() for c, e in zip(counts, ends)]
-    ops = NumpyOps()
-    got = ops.segment_sum(values, ops.segments(counts, ends, int(counts.sum())), len(counts))
-    np.testing.assert_array_equal(got, expected)
-    tops = TorchOps(torch.device("cpu"))
-    tc = torch.as_tensor(counts)
-    got_t = tops.segment_sum(torch.as_tensor(values),
-                             tops.segments(tc, torch.cumsum(tc, 0), int(counts.sum())),
-                             len(counts))
-    np.testing.assert_array_equal(got_t.numpy(), expected)
-
-
-def test_objective_with_an_empty_last_window_matches_torch():
-    """Check both backends when the last label's threshold has no bin in reach."""
-    from skthresh import _sgl
-    from skthresh._array_ops import NumpyOps, TorchOps
-    from skthresh._cuts import sort_scores
-
-    rng = np.random.default_rng(15)
-    y = (rng.random((3000, 3)) < 0.2).astype(int)
-    scores = rng.normal(size=y.shape) + y
-    problem = _sgl.binned_problem(sort_scores(scores, y, np.ones(3000)), 64)
-    u = problem.u
-    t = np.array([[0.3, u[-2] + 0.05, u[-1] + 1.0]])  # label 2: beyond every bin
-    s = np.full_like(t, 20.0)
-    metric = get_set_metric("f1_macro")
-    pos, neg = problem.pos[None], problem.neg[None]
-    a = _sgl._BinnedObjective(problem, metric, pos, neg, NumpyOps(), 0.0)(t, s)
-    b = _sgl._BinnedObjective(problem, metric, torch.as_tensor(pos), torch.as_tensor(neg),
-                              TorchOps(torch.device("cpu")), 0.0)(torch.as_tensor(t),
-                                                                  torch.as_tensor(s))
-    assert a[1][0, 2] == 0 and abs(a[1][0, 1]) > 1e-3
-    for x, z in zip(a, b):
-        np.testing.assert_allclose(x, z.numpy(), rtol=1e-6, atol=1e-12)
 
 
 def test_largest_float32_score_fits_without_warnings():
