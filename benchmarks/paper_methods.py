@@ -13,6 +13,9 @@ Pellegrini & Masquelier, ICASSP 2021 (arXiv 2103.00833), Table 2:
   per label, hard step forward, sigmoid derivative backward, the last epoch's
   thresholds).
 
+:func:`shared_threshold` gives the best single threshold for all labels (the
+start that ``speed`` gives the paper's SGL, as skthresh's optimizers start there).
+
 And what a user would pick instead of skthresh today:
 
 * :func:`pr_curve_cuts`: per-label best-F1 cut of
@@ -24,16 +27,20 @@ And what a user would pick instead of skthresh today:
   ``optimal-classification-cutoffs`` package.
 
 Every function takes ``(scores, labels)`` of shape (n, L) and returns
-thresholds of shape (L,), applied as ``scores >= thresholds``.
+thresholds of shape (L,), applied as ``scores >= thresholds``. Used by the
+``table2`` and ``speed`` benchmarks.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+_N_SHARED = 1024  # candidates of the shared-threshold search
 
-def micro_f1(scores, labels, thresholds) -> float:
+
+def micro_f1(scores: NDArray, labels: NDArray, thresholds: ArrayLike) -> float:
     """Micro-F1 of ``scores >= thresholds`` against 0/1 ``labels``."""
     pred = scores >= np.asarray(thresholds, dtype=scores.dtype)
     y = labels.astype(bool)
@@ -58,13 +65,30 @@ def _f1(tp, n_pred, n_true):
 # --------------------------------------------------------------------------------------
 
 
-def def_thresh(scores, labels, value=0.5):
+def shared_threshold(scores: NDArray, labels: NDArray) -> float:
+    """Best single threshold for all labels, among 1024 quantiles of the distinct scores."""
+    distinct = np.unique(scores.ravel().astype(np.float64))
+    if distinct.size <= _N_SHARED:
+        cand = np.concatenate([distinct[:1], (distinct[1:] + distinct[:-1]) / 2,
+                               np.nextafter(distinct[-1:], np.inf)])
+    else:
+        cand = np.unique(np.quantile(distinct, np.linspace(0, 1, _N_SHARED)))
+    y = labels.astype(bool)
+    s_all, s_pos = np.sort(scores.ravel()), np.sort(scores[y])
+    n_pred = s_all.size - np.searchsorted(s_all, cand, side="left")
+    tp = s_pos.size - np.searchsorted(s_pos, cand, side="left")
+    f1 = 2 * tp / np.maximum(n_pred + y.sum(), 1)
+    return float(cand[int(np.argmax(f1))])
+
+
+def def_thresh(scores: NDArray, labels: NDArray, value: float = 0.5) -> NDArray:
     """defThresh: the same constant for every label."""
     return np.full(scores.shape[1], float(value))
 
 
-def dicho_thresh(scores, labels, init=0.5, *, step=0.1, n_candidates=4, min_step=1e-3,
-                 max_rounds=200, random_state=0):
+def dicho_thresh(scores: NDArray, labels: NDArray, init: float = 0.5, *, step: float = 0.1,
+                 n_candidates: int = 4, min_step: float = 1e-3, max_rounds: int = 200,
+                 random_state: int = 0) -> NDArray:
     """dichoThresh-style search: random perturbations kept when micro-F1 improves.
 
     Each round visits the labels in a random order; for each label it draws
@@ -100,7 +124,8 @@ def dicho_thresh(scores, labels, init=0.5, *, step=0.1, n_candidates=4, min_step
     return t
 
 
-def num_thresh(scores, labels, init=0.5, *, h=0.02, learning_rate=0.1, n_iter=100):
+def num_thresh(scores: NDArray, labels: NDArray, init: float = 0.5, *, h: float = 0.02,
+               learning_rate: float = 0.1, n_iter: int = 100) -> NDArray:
     """numThresh-style: central finite-difference micro-F1 gradients, then gradient ascent.
 
     The partial derivative for label ``c`` is
@@ -127,8 +152,9 @@ def num_thresh(scores, labels, init=0.5, *, h=0.02, learning_rate=0.1, n_iter=10
     return best_t
 
 
-def paper_sgl(scores, labels, init=0.5, *, learning_rate=1e-2, n_epochs=100, sigma=50.0,
-              dtype="float32", return_curve=False):
+def paper_sgl(scores: NDArray, labels: NDArray, init: float = 0.5, *,
+              learning_rate: float = 1e-2, n_epochs: int = 100, sigma: float = 50.0,
+              dtype: str = "float32", return_curve: bool = False):
     """SGL-Thresh as in the paper, by torch autograd on the full (n, L) matrix.
 
     Probability space: ``h = step(sigma_c (p - t_c))`` forward, derivative of
@@ -177,7 +203,7 @@ def paper_sgl(scores, labels, init=0.5, *, learning_rate=1e-2, n_epochs=100, sig
 # --------------------------------------------------------------------------------------
 
 
-def pr_curve_cuts(scores, labels):
+def pr_curve_cuts(scores: NDArray, labels: NDArray) -> NDArray:
     """Per label, the best-F1 threshold of :func:`sklearn.metrics.precision_recall_curve`."""
     from sklearn.metrics import precision_recall_curve
 
@@ -198,7 +224,7 @@ class ColumnScore(ClassifierMixin, BaseEstimator):
     classes.
     """
 
-    def __init__(self, column=0):
+    def __init__(self, column: int = 0):
         self.column = column
 
     def fit(self, X, y):  # noqa: D102
@@ -213,7 +239,8 @@ class ColumnScore(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
-def tuned_threshold_cuts(scores, labels, *, cv="prefit"):
+def tuned_threshold_cuts(scores: NDArray, labels: NDArray, *, cv: str | int = "prefit"
+                         ) -> NDArray:
     """Per label, ``TunedThresholdClassifierCV(scoring="f1")`` on that label's score.
 
     ``cv="prefit"``: the frozen column scorer, thresholds tuned on all rows
@@ -238,7 +265,7 @@ def tuned_threshold_cuts(scores, labels, *, cv="prefit"):
     return out
 
 
-def optimal_cutoffs_cuts(scores, labels):
+def optimal_cutoffs_cuts(scores: NDArray, labels: NDArray) -> NDArray:
     """Per-label exact F1 cuts of ``optimal_cutoffs.get_optimal_threshold`` (sort-and-scan).
 
     Each label is a binary problem; ``comparison=">="`` matches the
