@@ -196,12 +196,13 @@ def _check_same_shape(scores: Matrix, labels: Matrix) -> None:
 
 
 def _check_labels(labels: Matrix, *, allow_soft: bool) -> np.ndarray:
+    from ._validation import check_unit_interval
+
     values = labels.values.astype(np.float64)
-    low, high = values.min(), values.max()
-    if low < 0 or high > 1:
-        raise CLIError(
-            f"{labels.path}: labels must be in [0, 1], got values in [{low:g}, {high:g}]."
-        )
+    try:
+        check_unit_interval(values, "labels")
+    except ValueError as exc:
+        raise CLIError(f"{labels.path}: {exc}") from None
     if not allow_soft and not np.isin(values, (0.0, 1.0)).all():
         example = values[~np.isin(values, (0.0, 1.0))][0]
         raise CLIError(
@@ -453,6 +454,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    def command(name, summary, description):
+        return commands.add_parser(name, help=summary, description=description,
+                                   epilog=EPILOG, formatter_class=formatter)
+
     def scores_option(sub):
         sub.add_argument("--scores", required=True, metavar="FILE",
                          help="score matrix (rows x labels): .npy, .npz, .csv or .tsv")
@@ -475,12 +480,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--max-labels", type=_positive_int, metavar="K",
                          help="keep at most K labels per row (largest score - threshold)")
 
-    fit = commands.add_parser(
-        "fit", help="learn one threshold per label and write them to a JSON file",
-        description="Learn one threshold per label from validation scores and labels, and "
-                    "write them (with the label names, metric, method and skthresh version) "
-                    "to a JSON file.",
-        epilog=EPILOG, formatter_class=formatter)
+    fit = command(
+        "fit", "learn one threshold per label and write them to a JSON file",
+        "Learn one threshold per label from validation scores and labels, and write them "
+        "(with the label names, metric, method and skthresh version) to a JSON file.")
     scores_option(fit)
     labels_option(fit, "0/1 or soft targets in [0, 1]")
     fit.add_argument("--scoring", default="f1_micro", metavar="METRIC",
@@ -499,11 +502,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("-v", "--verbose", action="count", default=0,
                      help="print the optimizer's progress (-vv: every epoch)")
 
-    apply = commands.add_parser(
-        "apply", help="turn scores into 0/1 predictions with learned thresholds",
-        description="Predict labels: score >= threshold for each label, then the optional "
-                    "policies.",
-        epilog=EPILOG, formatter_class=formatter)
+    apply = command(
+        "apply", "turn scores into 0/1 predictions with learned thresholds",
+        "Predict labels: score >= threshold for each label, then the optional policies.")
     scores_option(apply)
     apply.add_argument("--thresholds", required=True, metavar="FILE",
                        help="JSON file written by `skthresh fit`")
@@ -511,11 +512,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="predictions: .npy (int8 0/1), .csv or .tsv (with a header)")
     policy_options(apply)
 
-    evaluate = commands.add_parser(
-        "evaluate", help="print per-label and averaged precision, recall and F1",
-        description="Apply the thresholds and print per-label precision, recall, F1 and "
-                    "support, and their micro, macro, weighted and samples averages.",
-        epilog=EPILOG, formatter_class=formatter)
+    evaluate = command(
+        "evaluate", "print per-label and averaged precision, recall and F1",
+        "Apply the thresholds and print per-label precision, recall, F1 and support, and "
+        "their micro, macro, weighted and samples averages.")
     scores_option(evaluate)
     labels_option(evaluate, "0/1")
     evaluate.add_argument("--thresholds", required=True, metavar="FILE",

@@ -501,16 +501,16 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         ``n_bins`` rows the fit is exact; more bins cost time linearly. On
         synthetic AudioSet-scale scores (15,278 x 527) 1536 and 2048 bins give
         micro-F1 within 0.04 points of each other, on the fitted rows and on
-        held-out draws (``benchmarks/results/speed_options.md``).
+        held-out draws (a past study, on the docs' Benchmarks page).
     tol : float, default=0.0
         Minimum gain of the metric counted as an improvement.
     n_iter_no_change : int, default=30
         Stop after this many epochs without improvement.
     n_bootstrap : int, default=0
         0 fits once on the data. ``K > 0`` fits ``K`` models at once (one
-        batch of arrays) on Poisson bootstrap replicates of the rows and keeps
+        batch of tensors) on Poisson bootstrap replicates of the rows and keeps
         the median of their thresholds: smoother thresholds at ``K`` times the
-        cost of an epoch (see ``benchmarks/results/quality_study.md``).
+        cost of an epoch (a past study, on the docs' Benchmarks page).
     device : "cpu", "cuda", "cuda:<index>", "auto" or torch.device, default="cpu"
         Where the epochs run, in torch: the same code on the CPU and on CUDA.
         The default, ``"cpu"``, gives the same thresholds on every machine;

@@ -9,7 +9,7 @@ per label, and per-label miscalibration (so the best threshold differs from
 label to label, which is what per-label threshold learning is for).
 
 Public as :func:`skthresh.datasets.make_multilabel_scores`; used by the
-benchmarks (``benchmarks/speed.py``, ``benchmarks/scaling.py``). Needs only
+benchmarks (``python -m benchmarks speed``, ``python -m benchmarks scaling``). Needs only
 numpy: 15,278 x 527 takes about 0.2 s.
 """
 

@@ -1,10 +1,17 @@
-"""Input checks shared by the optimizers and the meta-estimator."""
+"""The one home of input validation: scores, targets, sample weights, devices.
+
+Every public object (the optimizers, the meta-estimator, the numpy metrics,
+the displays, the command line and the torch objects) checks its inputs with
+these functions, so a bad input gets the same clear message everywhere. The
+torch losses check tensors on their own device (``skthresh.losses``), where a
+copy to numpy would cost a transfer.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import _check_sample_weight, check_array
+from sklearn.utils.validation import check_array
 
 
 def check_scores(y_score, *, name: str = "y_score") -> tuple[np.ndarray, bool]:
@@ -86,24 +93,68 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
         )
     if not keep and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values.")
-    if arr.min(initial=0) < 0 or arr.max(initial=0) > 1:
-        raise ValueError(
-            f"{name} must hold values in [0, 1] (0/1 labels, or soft targets), got values in "
-            f"[{arr.min():g}, {arr.max():g}]."
-        )
+    check_unit_interval(arr, name)
     if not allow_soft and not np.isin(arr, (0.0, 1.0)).all():
         raise ValueError(f"{name} must hold only 0 and 1 here; soft targets are not accepted.")
     return arr
 
 
-def check_weights(sample_weight, n_samples: int) -> np.ndarray:
-    """Validate sample weights: 1-D, finite, non-negative, not all zero."""
+def check_unit_interval(arr: np.ndarray, name: str) -> None:
+    """Raise unless every value of ``arr`` is in [0, 1] (NaN fails).
+
+    Parameters
+    ----------
+    arr : ndarray
+        Targets or predictions: 0/1 labels or soft labels.
+    name : str
+        Name used in the error message.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and the range of values found.
+    """
+    low, high = arr.min(initial=0), arr.max(initial=0)
+    if not (low >= 0 and high <= 1):  # NaN compares False
+        raise ValueError(
+            f"{name} must hold values in [0, 1] (0/1 labels, or soft targets), got values in "
+            f"[{np.nanmin(arr):g}, {np.nanmax(arr):g}]."
+        )
+
+
+def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.ndarray:
+    """Validate sample weights: 1-D, ``n_samples`` long, finite, non-negative, not all zero.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+        Row weights; None means unit weights.
+    n_samples : int
+        Number of rows they weight.
+    name : str, default="y_true"
+        What the rows belong to, for the length-mismatch message.
+
+    Returns
+    -------
+    weights : ndarray of float64, shape (n_samples,)
+    """
     if sample_weight is None:
         return np.ones(n_samples)
-    weights = _check_sample_weight(sample_weight, np.empty((n_samples, 1)), dtype=np.float64)
-    if not np.isfinite(weights).all() or (weights < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if weights.sum() <= 0:
+    weights = check_array(sample_weight, ensure_2d=False, dtype=np.float64,
+                          ensure_all_finite=False, input_name="sample_weight")
+    if weights.ndim != 1:
+        raise ValueError(
+            f"sample_weight must be 1-D of length n_samples, got shape {weights.shape}."
+        )
+    if weights.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has {weights.shape[0]} elements but {name} has {n_samples} samples."
+        )
+    if not np.isfinite(weights).all():
+        raise ValueError("sample_weight contains NaN or infinite values.")
+    if (weights < 0).any():
+        raise ValueError("sample_weight must be non-negative, got negative weights.")
+    if not (weights > 0).any():
         raise ValueError("sample_weight sums to zero: there is nothing to learn from.")
     return weights
 

@@ -22,7 +22,7 @@ are zero if and only if ``x = y``. :class:`BCEWithJDTLoss` mixes one of them
 with binary cross-entropy, ``0.25 BCE + 0.75 JDT`` being the papers'
 recommended starting point.
 
-The counts and the index come from :mod:`skthresh._set_metrics`, the same
+The counts and the index come from :mod:`skthresh._scoring`, the same
 definitions the numpy metrics and threshold optimizers of skthresh use.
 
 All losses are :class:`torch.nn.Module` objects whose constructors take plain

@@ -4,7 +4,7 @@ The functions here score predictions ``y_pred`` against targets ``y_true``, both
 ``(n_samples, n_labels)`` arrays with values in [0, 1]: 0/1 indicator matrices as
 in scikit-learn's multilabel format, or soft (probabilistic) labels. They
 compute through the one definition of the confusion counts and of the Tversky
-index in :mod:`skthresh._set_metrics` (the JDT counts
+index in :mod:`skthresh._scoring` (the JDT counts
 ``TP = (|x| + |y| - |x - y|) / 2``, ``FP = |x| - TP``, ``FN = |y| - TP``), so
 they agree with the objective of the threshold optimizers and with the torch
 losses.
@@ -39,6 +39,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_array
 
 from ._scoring import AVERAGES, SetMetric, get_set_metric, jdt_counts, tversky_from_counts
+from ._validation import check_unit_interval, check_weights
 
 __all__ = [
     "confusion_counts",
@@ -85,42 +86,8 @@ def _check_label_matrix(y: MatrixLike, name: str) -> np.ndarray:
         )
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values.")
-    low, high = arr.min(), arr.max()
-    if low < 0 or high > 1:
-        raise ValueError(
-            f"{name} must hold values in [0, 1] (0/1 labels or soft labels), got values "
-            f"in [{low:g}, {high:g}]."
-        )
+    check_unit_interval(arr, name)
     return arr
-
-
-def _check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
-    """None, or a 1-D float64 array of ``n_samples`` finite non-negative weights."""
-    if sample_weight is None:
-        return None
-    weights = check_array(
-        sample_weight,
-        ensure_2d=False,
-        dtype=np.float64,
-        ensure_all_finite=False,
-        input_name="sample_weight",
-    )
-    if weights.ndim != 1:
-        raise ValueError(
-            f"sample_weight must be 1-D of length n_samples, got shape {weights.shape}."
-        )
-    if weights.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight has {weights.shape[0]} elements but y_true has "
-            f"{n_samples} samples."
-        )
-    if not np.isfinite(weights).all():
-        raise ValueError("sample_weight contains NaN or infinite values.")
-    if (weights < 0).any():
-        raise ValueError("sample_weight must be non-negative, got negative weights.")
-    if not (weights > 0).any():
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return weights
 
 
 def _check_inputs(y_true, y_pred, sample_weight):
@@ -143,7 +110,8 @@ def _check_inputs(y_true, y_pred, sample_weight):
     if was_1d:
         y_true = y_true[:, None]
         y_pred = y_pred[:, None]
-    weights = _check_sample_weight(sample_weight, y_true.shape[0])
+    weights = None if sample_weight is None else check_weights(sample_weight,
+                                                               y_true.shape[0])
     return y_true, y_pred, weights, was_1d
 
 
