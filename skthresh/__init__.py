@@ -9,12 +9,14 @@ from ._optimizers import (
 )
 from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric
+from ._split import MultilabelStratifiedKFold
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CoordinateThresholdOptimizer",
     "FixedThresholdOptimizer",
+    "MultilabelStratifiedKFold",
     "SGLCurveDisplay",
     "SGLThresholdOptimizer",
     "SetMetric",

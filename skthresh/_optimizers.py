@@ -111,15 +111,20 @@ class BaseThresholdOptimizer(BaseEstimator):
         ss = sort_scores(scores, targets, weights)
 
         has_pos = ss.total_pos > 0
-        shared, shared_cuts = shared_threshold_cuts(
-            scores, targets, weights, ss, metric, self.zero_division
-        )
-        learned = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts, has_pos)
+        if has_pos.any():
+            shared, shared_cuts = shared_threshold_cuts(
+                scores, targets, weights, ss, metric, self.zero_division
+            )
+            learned = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts,
+                                       has_pos)
+        else:  # nothing to learn from: every label predicts nothing
+            shared = float(np.nextafter(ss.values[-1].max(), np.inf))
+            learned = np.full(ss.n_labels, ss.n_samples)
         # The one place where learned cuts become thresholds, and where labels
         # without positives fall back to the shared threshold.
         thresholds = np.where(has_pos, ss.thresholds_from_cuts(learned), shared)
         cuts = ss.cuts_from_thresholds(thresholds)
-        self._warn_degenerate(has_pos, cuts, ss)
+        self._warn_degenerate(has_pos, cuts, ss, shared)
 
         self.thresholds_ = thresholds
         self.shared_threshold_ = shared
@@ -138,20 +143,28 @@ class BaseThresholdOptimizer(BaseEstimator):
         return float(metric.score(targets, pred, weights, xp=np,
                                   zero_division=self.zero_division))
 
-    def _warn_degenerate(self, has_pos, cuts, ss):
+    def _warn_degenerate(self, has_pos, cuts, ss, shared):
+        """Say what was done for labels whose threshold the tuning data cannot define."""
+        if not has_pos.any():
+            labels = list(range(ss.n_labels))
+            warnings.warn(UndefinedThresholdWarning(
+                f"No label has a positive target in the tuning data: the thresholds of "
+                f"label(s) {labels} cannot be learned and are set above every tuning score "
+                f"({shared:.6g}), so they predict nothing.", labels), stacklevel=3)
+            return
         if not has_pos.all():
             missing = np.flatnonzero(~has_pos).tolist()
             warnings.warn(UndefinedThresholdWarning(
                 f"Label(s) {missing} have no positive target in the tuning data: their "
-                f"threshold is undefined and falls back to the best shared threshold.",
-                missing), stacklevel=3)
+                f"threshold cannot be learned and is the best threshold shared by all labels "
+                f"({shared:.6g}).", missing), stacklevel=3)
         everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0)).tolist()
         if everything:
             warnings.warn(UndefinedThresholdWarning(
                 f"The threshold of label(s) {everything} predicts every tuning row "
-                "positive (it is set to their lowest tuning score): the scores do not separate "
-                "them. Consider a metric that penalises false positives more, or more data.",
-                everything), stacklevel=3)
+                "positive (it is set to their lowest tuning score): on the tuning data no "
+                "higher threshold scores better. Consider a metric that penalises false "
+                "positives more, or more data.", everything), stacklevel=3)
 
     def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
         check_is_fitted(self, "thresholds_")
@@ -372,9 +385,15 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
 
 
 def _pick(values: np.ndarray, candidates: np.ndarray, current: int) -> tuple[int, bool]:
-    """Best candidate cut; among ties, the one closest to the current cut."""
+    """Best candidate cut; among ties, the one closest to the current cut.
+
+    A tie never makes a label predict every row (cut 0): cut 0 is chosen only
+    when it scores strictly better than every other cut.
+    """
     best = values.max()
     tied = candidates[values >= best - 1e-12]
+    if len(tied) > 1:
+        tied = tied[tied > 0]
     if current in tied:
         return current, False
     choice = int(tied[np.argmin(np.abs(tied - current))])
