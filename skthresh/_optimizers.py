@@ -13,7 +13,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -21,10 +21,33 @@ from sklearn.utils.validation import check_is_fitted
 from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
 from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric, tversky_from_counts
+from ._split import MultilabelStratifiedKFold
 from ._validation import check_scores, check_targets, check_weights, resolve_device
 from .exceptions import UndefinedThresholdWarning
 
 _N_SHARED_CANDIDATES = 1024
+
+# Candidate strengths of shrinkage="auto", chosen by cross-validation on the tuning rows
+# (inf: every label takes the shared threshold), and the number of folds.
+_SHRINKAGE_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, np.inf)
+_SHRINKAGE_FOLDS = 3
+
+
+def shrink_toward(thresholds, shared: float, positives, strength: float) -> np.ndarray:
+    """Move each label's threshold toward the shared one, the more the fewer its positives.
+
+    ``shared + w (threshold - shared)`` with ``w = P / (P + strength)``, ``P`` the
+    label's (weighted) positives in the tuning data: a label with few positives,
+    whose exact threshold is fitted to a handful of rows, keeps little of it; a
+    label with many keeps almost all. ``strength = 0`` changes nothing, ``inf``
+    gives every label the shared threshold.
+    """
+    thresholds = np.asarray(thresholds, dtype=np.float64)
+    if strength == 0:
+        return thresholds.copy()
+    positives = np.asarray(positives, dtype=np.float64)
+    weight = np.zeros_like(positives) if np.isinf(strength) else positives / (positives + strength)
+    return shared + weight * (thresholds - shared)
 
 
 def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: SetMetric,
@@ -108,23 +131,13 @@ class BaseThresholdOptimizer(BaseEstimator):
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
         metric = get_set_metric(self.scoring)
-        ss = sort_scores(scores, targets, weights)
-
-        has_pos = ss.total_pos > 0
-        if has_pos.any():
-            shared, shared_cuts = shared_threshold_cuts(
-                scores, targets, weights, ss, metric, self.zero_division
-            )
-            learned = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts,
-                                       has_pos)
-        else:  # nothing to learn from: every label predicts nothing
-            shared = float(np.nextafter(ss.values[-1].max(), np.inf))
-            learned = np.full(ss.n_labels, ss.n_samples)
-        # The one place where learned cuts become thresholds, and where labels
-        # without positives fall back to the shared threshold.
-        thresholds = np.where(has_pos, ss.thresholds_from_cuts(learned), shared)
+        self._check_settings(scores.shape[1])
+        self.shrinkage_ = self._shrinkage_strength(scores, targets, weights, metric)
+        exact, shared, ss, has_pos, tied_bottom = self._learn_thresholds(
+            scores, targets, weights, metric)
+        thresholds = shrink_toward(exact, shared, ss.total_pos, self.shrinkage_)
         cuts = ss.cuts_from_thresholds(thresholds)
-        self._warn_degenerate(has_pos, cuts, ss, shared)
+        self._warn_degenerate(has_pos, tied_bottom, cuts, ss, shared)
 
         self.thresholds_ = thresholds
         self.shared_threshold_ = shared
@@ -137,13 +150,70 @@ class BaseThresholdOptimizer(BaseEstimator):
             self.best_score_ = self._metric_of(scores, targets, weights, metric)
         return self
 
+    def _check_settings(self, n_labels: int) -> None:
+        """Check the parameters that depend on the data, before any work (none here)."""
+
+    def _learn_thresholds(self, scores, targets, weights, metric):
+        """Thresholds before shrinkage, the shared threshold, and what the fallbacks did.
+
+        The one place where learned cuts become thresholds, and where labels whose
+        threshold the data cannot define fall back to the shared threshold: labels
+        without positives, and labels that would predict every row only because
+        their lowest scores tie (a block of equal scores at the bottom holding
+        positives, such as the constant scores of a fold model that saw no positive).
+        When no label has a positive, every threshold lies above every score.
+        """
+        ss = sort_scores(scores, targets, weights)
+        has_pos = ss.total_pos > 0
+        if has_pos.any():
+            shared, shared_cuts = shared_threshold_cuts(
+                scores, targets, weights, ss, metric, self.zero_division
+            )
+            learned = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts,
+                                       has_pos)
+        else:  # nothing to learn from: every label predicts nothing
+            shared = float(np.nextafter(ss.values[-1].max(), np.inf))
+            learned = np.full(ss.n_labels, ss.n_samples)
+        values = ss.values
+        tied_bottom = has_pos & (learned == 0) & (ss.total_neg > 0) & (
+            values[0] == values[min(1, ss.n_samples - 1)]) & (ss.n_samples > 1)
+        thresholds = np.where(has_pos & ~tied_bottom, ss.thresholds_from_cuts(learned), shared)
+        return thresholds, shared, ss, has_pos, tied_bottom
+
+    def _shrinkage_strength(self, scores, targets, weights, metric) -> float:
+        """``shrinkage`` as a number; ``"auto"`` is chosen by cross-validation on these rows.
+
+        Each candidate strength is scored by the metric of the pooled held-out
+        predictions of :data:`_SHRINKAGE_FOLDS` stratified folds (seeded, so
+        the same data gives the same choice); ties go to the weakest.
+        """
+        if not (isinstance(self.shrinkage, str) and self.shrinkage == "auto"):
+            return float(self.shrinkage)
+        n_samples, n_labels = scores.shape
+        if n_labels == 1 or n_samples < 2 * _SHRINKAGE_FOLDS:
+            return 0.0  # one label: its shared threshold is its own
+        exact = clone(self).set_params(shrinkage=0.0, verbose=0)
+        held_out = np.zeros((len(_SHRINKAGE_GRID), *scores.shape))
+        folds = MultilabelStratifiedKFold(_SHRINKAGE_FOLDS, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedThresholdWarning)
+            for train, test in folds.split(scores, targets):
+                t, shared, ss, _, _ = exact._learn_thresholds(
+                    scores[train], targets[train], weights[train], metric)
+                for k, strength in enumerate(_SHRINKAGE_GRID):
+                    held_out[k, test] = scores[test] >= shrink_toward(t, shared, ss.total_pos,
+                                                                      strength)
+        values = [metric.score(targets, pred, weights, xp=np, zero_division=self.zero_division)
+                  for pred in held_out]
+        return float(_SHRINKAGE_GRID[int(np.argmax(values))])
+
     def _metric_of(self, scores, targets, weights, metric) -> float:
         """``metric`` of ``scores >= thresholds_`` against ``targets`` (dense)."""
         pred = (scores >= self.thresholds_).astype(np.float64)
         return float(metric.score(targets, pred, weights, xp=np,
                                   zero_division=self.zero_division))
 
-    def _warn_degenerate(self, has_pos, cuts, ss, shared):
+    def _warn_degenerate(self, has_pos, tied_bottom, cuts, ss, shared):
         """Say what was done for labels whose threshold the tuning data cannot define."""
         if not has_pos.any():
             labels = list(range(ss.n_labels))
@@ -158,6 +228,14 @@ class BaseThresholdOptimizer(BaseEstimator):
                 f"Label(s) {missing} have no positive target in the tuning data: their "
                 f"threshold cannot be learned and is the best threshold shared by all labels "
                 f"({shared:.6g}).", missing), stacklevel=3)
+        if tied_bottom.any():
+            tied = np.flatnonzero(tied_bottom).tolist()
+            warnings.warn(UndefinedThresholdWarning(
+                f"Label(s) {tied} would predict every tuning row only because their lowest "
+                "tuning scores tie (a block of equal scores holding their positives, such as "
+                "the constant scores of a fold model that saw no positive): their threshold "
+                f"is the best threshold shared by all labels ({shared:.6g}) instead.", tied),
+                stacklevel=3)
         everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0)).tolist()
         if everything:
             warnings.warn(UndefinedThresholdWarning(
@@ -318,6 +396,17 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         Metric to maximise.
     max_iter : int, default=100
         Maximum number of passes over the labels.
+    shrinkage : float >= 0 or "auto", default=0.0
+        Moves each label's threshold toward the shared one by the factor
+        ``P / (P + shrinkage)``, ``P`` the label's positives in the tuning data,
+        so that labels with a handful of positives keep little of a threshold
+        fitted to those few rows. 0 keeps the learned thresholds. ``"auto"``
+        picks the strength among 0, 2, 5, 10, 20, 50, 100 and infinity by
+        3-fold cross-validation on the tuning rows (about 4 times the cost of
+        one fit). It is not the default: on the medical development set
+        (out-of-fold scores of a logistic regression) its choices moved test
+        micro-F1 by at most 0.13 points and lowered macro and per-sample F1 by
+        2 to 3 points. The strength used is ``shrinkage_``.
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0
@@ -331,6 +420,8 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         Metric of the thresholds on the tuning data.
     n_iter_ : int
         Passes run.
+    shrinkage_ : float
+        The shrinkage strength used (chosen when ``shrinkage="auto"``).
     shared_threshold_ : float
         Best single shared threshold (start point and fallback).
     n_labels_ : int
@@ -354,11 +445,14 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
     _parameter_constraints: dict = {
         **BaseThresholdOptimizer._parameter_constraints,
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shrinkage": [StrOptions({"auto"}), Interval(Real, 0, None, closed="both")],
     }
 
-    def __init__(self, *, scoring="f1_micro", max_iter=100, zero_division=0.0, verbose=0):
+    def __init__(self, *, scoring="f1_micro", max_iter=100, shrinkage=0.0, zero_division=0.0,
+                 verbose=0):
         self.scoring = scoring
         self.max_iter = max_iter
+        self.shrinkage = shrinkage
         self.zero_division = zero_division
         self.verbose = verbose
 
@@ -525,6 +619,17 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         Minimum gain of the metric counted as an improvement.
     n_iter_no_change : int, default=30
         Stop after this many epochs without improvement.
+    shrinkage : float >= 0 or "auto", default=0.0
+        Moves each label's threshold toward the shared one by the factor
+        ``P / (P + shrinkage)``, ``P`` the label's positives in the tuning data,
+        so that labels with a handful of positives keep little of a threshold
+        fitted to those few rows. 0 keeps the learned thresholds. ``"auto"``
+        picks the strength among 0, 2, 5, 10, 20, 50, 100 and infinity by
+        3-fold cross-validation on the tuning rows (about 4 times the cost of
+        one fit). It is not the default: on the medical development set
+        (out-of-fold scores of a logistic regression) its choices moved test
+        micro-F1 by at most 0.13 points and lowered macro and per-sample F1 by
+        2 to 3 points. The strength used is ``shrinkage_``.
     n_bootstrap : int, default=0
         0 fits once on the data. ``K > 0`` fits ``K`` models at once (one
         batch of tensors) on Poisson bootstrap replicates of the rows and keeps
@@ -553,6 +658,8 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         Metric of ``thresholds_`` on the tuning data.
     loss_curve_ : list of float
         The true metric at each epoch.
+    shrinkage_ : float
+        The shrinkage strength used (chosen when ``shrinkage="auto"``).
     n_iter_ : int
         Epochs run.
     shared_threshold_ : float
@@ -590,6 +697,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         "n_bins": [Interval(Integral, 2, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "shrinkage": [StrOptions({"auto"}), Interval(Real, 0, None, closed="both")],
         "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
         "device": "no_validation",  # checked by resolve_device
         "random_state": ["random_state"],
@@ -597,7 +705,8 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
 
     def __init__(self, *, scoring="f1_micro", max_iter=100, learning_rate=0.03, sigma=10.0,
                  learn_sigma=True, init="auto", n_bins=1536, tol=0.0, n_iter_no_change=30,
-                 n_bootstrap=0, device="cpu", random_state=None, zero_division=0.0, verbose=0):
+                 shrinkage=0.0, n_bootstrap=0, device="cpu", random_state=None,
+                 zero_division=0.0, verbose=0):
         self.scoring = scoring
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -607,11 +716,26 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         self.n_bins = n_bins
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.shrinkage = shrinkage
         self.n_bootstrap = n_bootstrap
         self.device = device
         self.random_state = random_state
         self.zero_division = zero_division
         self.verbose = verbose
+
+    def _check_settings(self, n_labels: int) -> None:
+        """Check ``device`` and ``init`` before any work."""
+        resolve_device(self.device)
+        if isinstance(self.init, str):
+            return
+        init = np.asarray(self.init, dtype=np.float64)
+        if init.ndim > 1 or (init.ndim == 1 and len(init) not in (1, n_labels)):
+            raise ValueError(
+                f"init must be 'auto', a number or one threshold per label ({n_labels}), "
+                f"got an array of shape {init.shape}."
+            )
+        if not np.isfinite(init).all():
+            raise ValueError(f"init must hold finite thresholds, got {self.init!r}.")
 
     def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
         from ._sgl import learn_positions  # torch is imported only when SGL runs
@@ -621,7 +745,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
             problem = binned_problem(ss, self.n_bins)
         else:
             problem = dense_problem(scores, targets, weights, ss)
-        if not (isinstance(self.init, str) and self.init == "auto"):
+        if not isinstance(self.init, str):
             init = np.broadcast_to(np.asarray(self.init, dtype=np.float64), (ss.n_labels,))
             init_cuts = ss.cuts_from_thresholds(init)
         positions, curve = learn_positions(

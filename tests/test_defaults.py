@@ -157,3 +157,62 @@ def test_ties_never_predict_every_row(average):
     pred = opt.fit(scores, y).predict(scores)
     assert opt.best_score_ == 1.0
     assert (pred.sum(axis=0) < len(y)).all()
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_shrinkage_moves_rare_labels_toward_the_shared_threshold(make):
+    """Check the strength's effect: 0 keeps the thresholds, inf gives the shared one."""
+    rng = np.random.default_rng(3)
+    y = (rng.random((300, 4)) < np.array([0.4, 0.3, 0.02, 0.2])).astype(int)
+    scores = 0.5 * y + rng.random(y.shape)
+    exact = make().fit(scores, y)
+    assert exact.shrinkage_ == 0.0
+    shared = make(shrinkage=np.inf).fit(scores, y)
+    np.testing.assert_allclose(shared.thresholds_, exact.shared_threshold_)
+    some = make(shrinkage=10.0).fit(scores, y)
+    positives = y.sum(axis=0)
+    moved = np.abs(some.thresholds_ - exact.thresholds_)
+    expected = 10.0 / (positives + 10.0) * np.abs(exact.thresholds_ - exact.shared_threshold_)
+    np.testing.assert_allclose(moved, expected, atol=1e-12)
+    auto = make(shrinkage="auto").fit(scores, y)
+    assert auto.shrinkage_ in (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, np.inf)
+    assert auto.shrinkage_ == make(shrinkage="auto").fit(scores, y).shrinkage_  # seeded
+
+
+@pytest.mark.parametrize("init, match", [
+    (np.nan, "finite thresholds"), (np.inf, "finite thresholds"),
+    ([0.5, 0.5], "one threshold per label \\(3\\)"),
+])
+def test_sgl_init_is_checked_before_any_work(init, match):
+    """Check that a non-finite or wrongly sized init is refused up front."""
+    scores, y = np.random.default_rng(0).random((20, 3)), np.eye(20, 3, dtype=int)
+    with pytest.raises(ValueError, match=match):
+        SGLThresholdOptimizer(init=init).fit(scores, y)
+
+
+def test_sgl_device_is_checked_even_without_positives():
+    """Check that an unsupported device is refused before any work, whatever the data."""
+    scores = np.random.default_rng(0).random((20, 3))
+    with pytest.raises(ValueError, match="device type 'meta' is not supported"):
+        SGLThresholdOptimizer(device="meta").fit(scores, np.zeros((20, 3), dtype=int))
+
+
+def test_constant_bottom_block_does_not_predict_every_row():
+    """Check a label whose only positive sits in a block of equal lowest scores.
+
+    That is what a fold model that saw no positive of the label gives its
+    held-out rows: predicting every row would score best on the tuning data,
+    only because the scores tie.
+    """
+    rng = np.random.default_rng(4)
+    y = (rng.random((200, 3)) < 0.3).astype(int)
+    scores = 0.5 * y + rng.random(y.shape)
+    y[:, 2] = 0
+    y[0, 2] = 1
+    scores[:50, 2] = 0.0  # the positive among 50 rows of equal, lowest scores
+    for scoring in ("f1_macro", "f1_weighted"):  # per-label objectives: cut 0 is the best
+        with pytest.warns(UndefinedThresholdWarning, match=r"Label\(s\) \[2\] would predict "
+                                                           "every tuning row only because"):
+            opt = CoordinateThresholdOptimizer(scoring=scoring).fit(scores, y)
+        assert opt.thresholds_[2] == opt.shared_threshold_
+        assert opt.predict(scores)[:, 2].sum() < len(y)
