@@ -39,7 +39,7 @@ from sklearn.utils.validation import (
 from ._optimizers import OPTIMIZERS, BaseThresholdOptimizer
 from ._policies import apply_thresholds
 from ._response import resolve_response_method, scores_matrix
-from ._scoring import get_set_metric
+from ._scoring import get_set_metric, is_binary_name
 from ._split import MultilabelStratifiedKFold
 from ._validation import check_targets, check_weights
 from .exceptions import UndefinedThresholdWarning
@@ -56,11 +56,26 @@ def _estimator_has(attr):
     return check
 
 
-def _fit_fold(estimator, X, Y, train, test, fit_params, method, n_labels):
-    est = clone(estimator)
-    X_train = _safe_rows(X, train)
-    est.fit(X_train, _safe_rows(Y, train), **_check_method_params(X, fit_params, train))
-    return scores_matrix(est, _safe_rows(X, test), method, n_labels), est
+def _fit_fold(estimator, X, Y, train, test, fit_params, method, n_labels, positive):
+    est = _fit_inner(clone(estimator), _safe_rows(X, train), _safe_rows(Y, train),
+                     _check_method_params(X, fit_params, train))
+    return scores_matrix(est, _safe_rows(X, test), method, n_labels, positive), est
+
+
+def _fit_inner(estimator, X, Y, fit_params):
+    """``estimator.fit(X, Y)``, with a hint when a single-output estimator gets several labels."""
+    try:
+        return estimator.fit(X, Y, **fit_params)
+    except ValueError as exc:
+        if np.ndim(Y) == 2 and np.shape(Y)[1] > 1 and "1d array" in str(exc):
+            raise ValueError(
+                f"{type(estimator).__name__} fits one output, but y has {np.shape(Y)[1]} label "
+                "columns. Wrap it for multi-label targets: "
+                f"OneVsRestClassifier({type(estimator).__name__}(...)) or "
+                f"MultiOutputClassifier({type(estimator).__name__}(...)) "
+                "(sklearn.multiclass, sklearn.multioutput)."
+            ) from exc
+        raise
 
 
 def _safe_rows(X, idx):
@@ -87,11 +102,18 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
     estimator : estimator object
         A classifier with ``fit`` and ``predict_proba`` or ``decision_function``.
         Its own ``predict`` is never used.
-    scoring : str or SetMetric, default="f1_micro"
+    scoring : str, SetMetric or None, default=None
         The metric the thresholds maximise, and the one :meth:`score` reports.
-        Any name accepted by :func:`skthresh.get_set_metric` (``"f1_micro"``,
-        ``"f1_macro"``, ``"jaccard_samples"``, ``"f2_micro"``...) or a
-        :class:`SetMetric` (Tversky). It always sets the objective: the
+        Names mean what they mean in scikit-learn. Multi-label targets: an
+        averaged name accepted by :func:`skthresh.get_set_metric`
+        (``"f1_micro"``, ``"f1_macro"``, ``"jaccard_samples"``,
+        ``"f2_micro"``...) or a :class:`SetMetric` (Tversky). Binary targets:
+        the positive class's score, ``"f1"`` (scikit-learn's ``"f1"``),
+        ``"jaccard"``, ``"f2"``...; averaged names are refused there, since
+        scikit-learn's ``"f1_micro"`` of a binary target is the micro average
+        over both classes (accuracy), which no threshold of the positive
+        class targets. None means ``"f1"`` for binary targets and
+        ``"f1_micro"`` for multi-label ones. It always sets the objective: the
         fitted copy of an optimizer instance (``optimizer_``) gets this
         ``scoring``, whatever the instance's own.
     optimizer : {"sgl", "coordinate", "fixed"} or optimizer instance, default="sgl"
@@ -222,7 +244,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         "verbose": ["verbose"],
     }
 
-    def __init__(self, estimator, *, scoring="f1_micro", optimizer="sgl", cv=5, refit=True,
+    def __init__(self, estimator, *, scoring=None, optimizer="sgl", cv=5, refit=True,
                  response_method="auto", n_jobs=None, random_state=None,
                  store_cv_results=False, at_least_one=False, max_labels=None, verbose=0):
         self.estimator = estimator
@@ -248,13 +270,36 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             opt.set_params(verbose=max(self.verbose - 1, 0))
         else:
             opt = clone(self.optimizer)
-        return opt.set_params(scoring=self.scoring)
+        return opt.set_params(scoring=self._objective())
+
+    def _objective(self):
+        """``scoring`` made concrete for this target type (binary or multi-label)."""
+        if self.scoring is None:
+            return "f1" if self._binary else "f1_micro"
+        if not self._binary and is_binary_name(self.scoring):
+            raise ValueError(
+                f"scoring={self.scoring!r} is the score of one label (scikit-learn's binary "
+                f"{self.scoring!r}); for a multi-label target use an average: "
+                f"'{self.scoring}_micro', '{self.scoring}_macro', '{self.scoring}_weighted' or "
+                f"'{self.scoring}_samples'."
+            )
+        if self._binary and isinstance(self.scoring, str) and not is_binary_name(self.scoring):
+            plain = self.scoring.rsplit("_", 1)[0]
+            get_set_metric(self.scoring)  # an unknown name gets its own message first
+            raise ValueError(
+                f"scoring={self.scoring!r} on a binary target would not mean what it means in "
+                f"scikit-learn (there, {self.scoring!r} averages over both classes: "
+                f"'f1_micro' equals accuracy). To tune the positive class's threshold, use "
+                f"scoring={plain!r}."
+            )
+        return self.scoring
 
     def _encode_targets(self, y):
         """Return (targets as (n, L) floats, y to fit the inner estimator on)."""
         self.label_names_ = None
         if hasattr(y, "columns") and getattr(y, "ndim", 1) == 2:
             self.label_names_ = np.asarray(y.columns, dtype=object)
+        self._named_labels = self.label_names_ is not None
         target_type = type_of_target(y, input_name="y", raise_unknown=True)
         if target_type == "binary":
             y = column_or_1d(np.asarray(y) if not sp.issparse(y) else y.toarray(), warn=True)
@@ -340,6 +385,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             Fitted classifier.
         """
         targets, y_fit = self._encode_targets(y)
+        get_set_metric(self._objective())  # a bad scoring is refused before any fit
         X, y_fit = indexable(X, y_fit)
         if sample_weight is not None:
             sample_weight = check_weights(sample_weight, _num_samples(X))
@@ -357,12 +403,22 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             fit_params = {**fit_params, "sample_weight": sample_weight}
         if _routing_enabled():
             routed = process_routing(self, "fit", **fit_params)
-            return routed.estimator.fit, routed.splitter.split
+            split = routed.splitter.split if "splitter" in routed else {}
+            return routed.estimator.fit, split
+        # Without routing, as scikit-learn's search estimators: groups go to the splitter.
         est_params = dict(fit_params)
+        split_params = {"groups": est_params.pop("groups")} if "groups" in est_params else {}
         if "sample_weight" in est_params and not has_fit_parameter(self.estimator,
                                                                    "sample_weight"):
             est_params.pop("sample_weight")
-        return est_params, {}
+            warnings.warn(
+                f"{type(self.estimator).__name__}.fit does not take sample_weight: the "
+                "thresholds are learned with the weights, the estimator is fitted without "
+                "them. To weight its fit too, enable metadata routing "
+                "(sklearn.set_config(enable_metadata_routing=True)) and request the weights "
+                "on the estimator that takes them (set_fit_request(sample_weight=True)).",
+                UserWarning, stacklevel=4)
+        return est_params, split_params
 
     def _out_of_fold_scores(self, X, y_fit, n_labels, est_params, split_params):
         """Fit ``estimator_``; return the scores to tune on and each row's fold.
@@ -378,7 +434,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             check_is_fitted(self.estimator, msg="When cv='prefit', the estimator must be "
                             "fitted; %(name)s is not.")
             self.estimator_ = self.estimator
-            return scores_matrix(self.estimator_, X, method, n_labels), None
+            return scores_matrix(self.estimator_, X, method, n_labels, self._positive), None
         splits = list(self._splits(X, y_fit).split(X, y_fit, **split_params))
         if not self.refit and len(splits) != 1:
             raise ValueError(
@@ -391,7 +447,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         logger.debug("out-of-fold scores from %d split(s), response %s", len(splits), method)
         results = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
-                               n_labels)
+                               n_labels, self._positive)
             for train, test in splits
         )
         n = _num_samples(X)
@@ -406,7 +462,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                 print(f"[fold {k + 1}/{len(splits)}] fitted on {len(train)} rows, "
                       f"scored {len(test)} held-out rows")
         if self.refit:
-            self.estimator_ = clone(self.estimator).fit(X, y_fit, **est_params)
+            self.estimator_ = _fit_inner(clone(self.estimator), X, y_fit, est_params)
         else:
             self.estimator_ = results[0][1]
         return scores, fold_of_row
@@ -415,15 +471,23 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         """Fit ``optimizer_`` on the rows that have out-of-fold scores."""
         covered = slice(None) if fold_of_row is None else np.flatnonzero(fold_of_row >= 0)
         weights = None if sample_weight is None else sample_weight[covered]
+        tuned = scores[covered]
+        if len(tuned) > 1 and (tuned == tuned[:1]).all():
+            raise ValueError(
+                f"The provided estimator makes constant predictions: its {self._response} "
+                "gives every row the same score (for every label), so no threshold can "
+                "separate the rows (an estimator that saw only one class, or ignores X, does "
+                "this). Use an estimator whose scores depend on X."
+            )
         optimizer = self._make_optimizer()
         self.optimizer_ = self._fit_optimizer(optimizer, scores[covered], targets[covered],
                                               weights)
         self.thresholds_ = self.optimizer_.thresholds_
         self.best_score_ = self.optimizer_.best_score_
         if self.verbose:
+            name = get_set_metric(self._objective()).name
             print(f"Learned {len(self.thresholds_)} threshold(s) with "
-                  f"{type(optimizer).__name__}: out-of-fold {get_set_metric(self.scoring).name} "
-                  f"= {self.best_score_:.4f}")
+                  f"{type(optimizer).__name__}: out-of-fold {name} = {self.best_score_:.4f}")
         if self.store_cv_results:
             self.cv_results_ = self._per_fold_results(optimizer, scores, targets, fold_of_row,
                                                       sample_weight)
@@ -475,13 +539,30 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
     # -------------------------------------------------------------- predict
     @property
     def classes_(self):
-        """Class labels (binary) or label indices (multi-label)."""
+        """Class labels (binary); for multi-label targets, the inner estimator's ``classes_``.
+
+        Multi-label estimators describe their classes in two ways: one array of
+        label indices (``OneVsRestClassifier``, MLP), or a list of one class array
+        per label (random forests, ``MultiOutputClassifier``, whose
+        ``predict_proba`` is a list too). This follows the inner estimator, so
+        that scikit-learn tools reading ``classes_`` beside ``predict_proba``
+        (``cross_val_predict``) work; ``np.arange(n_labels)`` when it has none.
+        """
         check_is_fitted(self, "thresholds_")
-        return self._classes
+        if self._binary:
+            return self._classes
+        inner = getattr(self.estimator_, "classes_", None)
+        return inner if isinstance(inner, list) else self._classes
 
     def _scores(self, X):
         check_is_fitted(self, "thresholds_")
-        return scores_matrix(self.estimator_, X, self._response, len(self.thresholds_))
+        return scores_matrix(self.estimator_, X, self._response, len(self.thresholds_),
+                             self._positive)
+
+    @property
+    def _positive(self):
+        """The positive class as the inner estimator sees it (1 for an indicator matrix)."""
+        return self._classes[1] if self._binary else 1
 
     def predict(self, X):
         """Predict labels with the learned thresholds.
@@ -589,10 +670,32 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         """
         scores = self._scores(X)
         if self._binary:
-            y = (np.asarray(y) == self._classes[1]).astype(np.float64)
-        elif sp.issparse(y):
-            y = y.toarray()
+            y = column_or_1d(np.asarray(y))
+            unseen = np.setdiff1d(np.unique(y), self._classes)
+            if unseen.size:
+                raise ValueError(
+                    f"y holds class(es) {unseen.tolist()[:5]} that fit never saw: the "
+                    f"classifier was fitted on classes {self._classes.tolist()}. Encode y as in "
+                    "fit (the same labels, the same type)."
+                )
+            y = (y == self._classes[1]).astype(np.float64)
+        else:
+            y = self._align_label_columns(y)
         return self.optimizer_.score(scores, y, sample_weight)
+
+    def _align_label_columns(self, y):
+        """``y`` as an array whose columns are in fit's order (matched by name when named)."""
+        if hasattr(y, "columns") and self._named_labels:
+            names = list(self.label_names_)
+            given = list(y.columns)
+            if given != names:
+                if sorted(map(str, given)) != sorted(map(str, names)) or len(given) != len(
+                        set(given)):
+                    raise ValueError(
+                        f"y's columns {given[:10]} are not the labels fit saw {names[:10]}."
+                    )
+                y = y[names]
+        return y.toarray() if sp.issparse(y) else np.asarray(y)
 
     # ------------------------------------------------------------ sklearn
     def get_metadata_routing(self):

@@ -307,8 +307,9 @@ class ThresholdCurveDisplay:
         if np.ndim(y) == 1 and len(thresholds) == 1 and hasattr(estimator, "classes_") \
                 and len(estimator.classes_) == 2:
             y = (np.asarray(y) == estimator.classes_[1]).astype(np.float64)
-        if scoring is None:
-            scoring = getattr(estimator, "scoring", "f1")
+        if scoring is None:  # the objective the thresholds were learned for
+            fitted = getattr(estimator, "optimizer_", estimator)
+            scoring = getattr(fitted, "scoring", None) or "f1"
         names = getattr(estimator, "label_names_", None)
         return cls._from_arrays(y, scores, thresholds=thresholds, label_names=names,
                                 labels=labels, scoring=scoring, sample_weight=sample_weight,

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
 from ._policies import apply_thresholds
-from ._scoring import SetMetric, get_set_metric, tversky_from_counts
+from ._scoring import SetMetric, get_set_metric, is_binary_name, tversky_from_counts
 from ._split import MultilabelStratifiedKFold
 from ._validation import check_scores, check_targets, check_weights, resolve_device
 from .exceptions import UndefinedThresholdWarning
@@ -131,6 +131,13 @@ class BaseThresholdOptimizer(BaseEstimator):
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
         metric = get_set_metric(self.scoring)
+        if is_binary_name(self.scoring) and scores.shape[1] > 1:
+            raise ValueError(
+                f"scoring={self.scoring!r} is the score of one label (scikit-learn's binary "
+                f"{self.scoring!r}); with {scores.shape[1]} labels use an average: "
+                f"'{self.scoring}_micro', '{self.scoring}_macro', '{self.scoring}_weighted' or "
+                f"'{self.scoring}_samples'."
+            )
         self._check_settings(scores.shape[1])
         self.shrinkage_ = self._shrinkage_strength(scores, targets, weights, metric)
         exact, shared, ss, has_pos, tied_bottom = self._learn_thresholds(

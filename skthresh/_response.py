@@ -28,22 +28,27 @@ def resolve_response_method(estimator, response_method: str) -> str:
     )
 
 
-def _positive_column(proba: np.ndarray, classes) -> np.ndarray:
-    """Score of class 1 from a (n, k) probability block of one binary output."""
+def _positive_column(proba: np.ndarray, classes, positive=1) -> np.ndarray:
+    """Score of the ``positive`` class from a (n, k) probability block of one binary output.
+
+    An output fitted on one class only (a fold that never saw the other) has a
+    single column: it is the positive class's probability when that class is
+    the one seen, else the positive class has probability 0.
+    """
     proba = np.asarray(proba)
     if proba.ndim == 1:
         return proba
     if classes is not None:
         classes = np.asarray(classes)
-        hits = np.flatnonzero(classes == 1)
+        hits = np.flatnonzero(classes == positive)
         if hits.size:
             return proba[:, hits[0]]
-        if len(classes) == 1:  # the output only ever saw class 0
+        if len(classes) == 1:  # the output only ever saw the other class
             return np.zeros(proba.shape[0])
     return proba[:, -1]
 
 
-def scores_matrix(estimator, X, method: str, n_labels: int) -> np.ndarray:
+def scores_matrix(estimator, X, method: str, n_labels: int, positive=1) -> np.ndarray:
     """Scores of ``estimator`` on ``X`` as an (n_samples, n_labels) float array.
 
     Handles every shape scikit-learn and skorch produce for multi-label and
@@ -61,6 +66,8 @@ def scores_matrix(estimator, X, method: str, n_labels: int) -> np.ndarray:
         Method to call.
     n_labels : int
         Expected number of label columns.
+    positive : object, default=1
+        The positive class of a binary target, as the estimator was fitted on it.
 
     Returns
     -------
@@ -77,8 +84,9 @@ def scores_matrix(estimator, X, method: str, n_labels: int) -> np.ndarray:
             scores = raw[:, None]
         elif raw.ndim == 3:
             scores = raw[:, -1, :]
-        elif n_labels == 1 and raw.ndim == 2 and raw.shape[1] == 2:
-            scores = raw[:, [1]]  # binary: the column of classes_[1], the positive class
+        elif n_labels == 1 and raw.ndim == 2 and raw.shape[1] in (1, 2) \
+                and method == "predict_proba":
+            scores = _positive_column(raw, classes, positive)[:, None]  # binary
         else:
             scores = raw
     scores = np.asarray(scores, dtype=np.float64 if scores.dtype != np.float32 else np.float32)

@@ -125,7 +125,20 @@ def tversky_and_gradients(tp, fp, fn, alpha: float, beta: float, *, xp, zero_div
 
 AVERAGES = ("micro", "macro", "samples", "weighted")
 
-_NAME_RE = re.compile(r"^(?P<kind>f1|f(?P<beta>\d+(\.\d+)?)|jaccard)_(?P<average>[a-z]+)$")
+_NAME_RE = re.compile(
+    r"^(?P<kind>f1|f(?P<beta>\d+(\.\d+)?)|jaccard)(_(?P<average>[a-z]+))?$")
+
+
+def is_binary_name(scoring: Any) -> bool:
+    """Whether ``scoring`` is a name without an average (``"f1"``, ``"jaccard"``, ``"f2"``).
+
+    As in scikit-learn, such a name scores the positive class of a binary
+    target; it has no meaning for several labels.
+    """
+    if not isinstance(scoring, str):
+        return False
+    match = _NAME_RE.match(scoring)
+    return match is not None and match.group("average") is None
 
 
 @dataclass(frozen=True)
@@ -362,8 +375,9 @@ def get_set_metric(scoring: Any) -> SetMetric:
 
     Names are ``"<metric>_<average>"`` with metric ``f1``, ``f<beta>`` (e.g.
     ``f2``, ``f0.5``) or ``jaccard`` and average ``micro``, ``macro``,
-    ``samples`` or ``weighted``. Tversky objectives are given as
-    ``SetMetric.tversky(alpha, beta, average=...)``.
+    ``samples`` or ``weighted``. A plain metric name (``"f1"``), as in
+    scikit-learn, scores the positive class of a binary target (one label).
+    Tversky objectives are given as ``SetMetric.tversky(alpha, beta, average=...)``.
 
     Parameters
     ----------
@@ -396,16 +410,21 @@ def get_set_metric(scoring: Any) -> SetMetric:
             f"scoring must be a metric name such as 'f1_micro' or a SetMetric, got {scoring!r}."
         )
     match = _NAME_RE.match(scoring)
-    if match is None or match.group("average") not in AVERAGES:
+    average = None if match is None else match.group("average")
+    if match is None or (average is not None and average not in AVERAGES):
         raise ValueError(
             f"Unknown scoring {scoring!r}. Use '<metric>_<average>' with metric in "
             "'f1', 'f<beta>' (e.g. 'f2', 'f0.5'), 'jaccard' and average in "
-            f"{AVERAGES}, e.g. 'f1_micro', or a SetMetric for Tversky."
+            f"{AVERAGES}, e.g. 'f1_micro'; the plain metric ('f1') for a binary "
+            "target; or a SetMetric for Tversky."
         )
-    average = match.group("average")
     kind = match.group("kind")
     if kind == "jaccard":
-        return SetMetric.jaccard(average=average)
-    if kind == "f1":
-        return SetMetric.fbeta(1.0, average=average)
-    return SetMetric.fbeta(float(match.group("beta")), average=average)
+        metric = SetMetric.jaccard(average=average or "micro")
+    elif kind == "f1":
+        metric = SetMetric.fbeta(1.0, average=average or "micro")
+    else:
+        metric = SetMetric.fbeta(float(match.group("beta")), average=average or "micro")
+    if average is None:  # binary: one label, whose micro average is its own score
+        metric = SetMetric(metric.alpha, metric.beta, "micro", scoring)
+    return metric

@@ -1,14 +1,18 @@
-"""Shared fixtures: seeds, the real DCASE score sets, CUDA availability."""
+"""Shared fixtures: seeds, one BLAS/OpenMP thread, the real DCASE score sets, CUDA availability."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from threadpoolctl import threadpool_limits
 
 DATA_DIR = Path(
     os.environ.get(
@@ -25,6 +29,28 @@ def _seed():
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)
+
+
+_DEFAULT_THREADS = {"test_optimizers.py", "test_engine.py"}
+
+
+@pytest.fixture(autouse=True)
+def _one_blas_thread(request):
+    """Run each test with one BLAS/OpenMP thread (threadpoolctl), as joblib's workers do.
+
+    The tests' problems are small: on them scikit-learn's OpenMP loss loops and
+    the BLAS spend more time waking and synchronising threads than computing,
+    and on a busy machine, where the threads spin waiting for a core, a
+    logistic regression took 4 to 10 times as long (the classifier tests: 170 s
+    against 26 s on 2 cores). Results do not depend on the thread count.
+    The engine's own tests (test_optimizers.py, test_engine.py) keep the default
+    pools.
+    """
+    if request.node.path.name in _DEFAULT_THREADS:
+        yield
+        return
+    with threadpool_limits(limits=1):
+        yield
 
 
 def load_dcase(name: str):
@@ -47,3 +73,30 @@ def multilabel_scores():
     scores = 1 / (1 + np.exp(-(2.0 * y - 1.0) * rng.gamma(2.0, 0.6, size=y.shape)
                              - rng.normal(-1.0, 0.8, size=y.shape)))
     return scores, y
+
+
+_FRESH_IMPORTS = """
+import json, sys
+import skthresh
+report = {"torch_after_skthresh": "torch" in sys.modules}
+import skthresh.metrics as m
+m.f1_score([[1, 0]], [[1, 1]]); m.make_set_scorer("f1_micro")
+report["torch_after_metrics"] = "torch" in sys.modules
+report["matplotlib_before_display"] = "matplotlib" in sys.modules
+import skthresh._display
+report["matplotlib_after_display"] = "matplotlib" in sys.modules
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="session")
+def fresh_imports():
+    """Which heavy modules a fresh interpreter holds after each step of using skthresh.
+
+    One subprocess (each costs an interpreter start and a ``skthresh`` import)
+    serves the lazy-import tests of test_metrics.py and test_display.py: it
+    imports skthresh, uses skthresh.metrics, then imports skthresh._display.
+    """
+    out = subprocess.run([sys.executable, "-c", _FRESH_IMPORTS], capture_output=True,
+                         text=True, check=True, timeout=120)
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -41,8 +41,19 @@ def rare_multilabel():
     return X[:800], Y[:800], X[800:], Y[800:]
 
 
+def _lr(**params):
+    """A logistic regression with a quick solver for these small problems.
+
+    Newton-Cholesky fits the same model as the default lbfgs (L2 penalty, the
+    intercept unpenalised) in a few Newton steps: on the unscaled counts of
+    make_multilabel_classification lbfgs needs 20-40 iterations and a one-vs-rest
+    fit took about 10 times as long. The solver is not what these tests check.
+    """
+    return LogisticRegression(solver="newton-cholesky", **params)
+
+
 def _ovr():
-    return OneVsRestClassifier(LogisticRegression(max_iter=300))
+    return OneVsRestClassifier(_lr())
 
 
 @pytest.mark.parametrize(
@@ -50,7 +61,7 @@ def _ovr():
     [
         _ovr(),  # (n, L) predict_proba
         RandomForestClassifier(n_estimators=20, random_state=0),  # list of (n, 2)
-        MultiOutputClassifier(LogisticRegression(max_iter=300)),  # list of (n, 2)
+        MultiOutputClassifier(_lr()),  # list of (n, 2)
         KNeighborsClassifier(),  # list of (n, 2)
         MLPClassifier(hidden_layer_sizes=(20,), max_iter=300, random_state=0),  # (n, L)
         OneVsRestClassifier(LinearSVC()),  # decision_function only
@@ -76,7 +87,7 @@ def test_beats_the_inner_predict_on_rare_labels(rare_multilabel):
     own predict misses most of them.
     """
     X, Y, X_test, Y_test = rare_multilabel
-    forest = RandomForestClassifier(n_estimators=50, random_state=0, n_jobs=1)
+    forest = RandomForestClassifier(n_estimators=20, random_state=0, n_jobs=1)
     for opt in ("sgl", "coordinate"):
         clf = ThresholdOptimizedClassifier(forest, optimizer=opt, cv=3).fit(X, Y)
         ours = f1_score(Y_test, clf.predict(X_test), average="micro")
@@ -110,8 +121,7 @@ def test_binary_string_labels_round_trip():
     """Check one threshold for binary targets and predictions in the original labels."""
     X, y = make_classification(n_samples=300, weights=[0.8], random_state=0)
     labels = np.array(["ham", "spam"])[y]
-    clf = ThresholdOptimizedClassifier(LogisticRegression(), optimizer="coordinate").fit(
-        X, labels)
+    clf = ThresholdOptimizedClassifier(_lr(), optimizer="coordinate").fit(X, labels)
     assert clf.thresholds_.shape == (1,)
     assert set(clf.predict(X)) <= {"ham", "spam"}
     np.testing.assert_array_equal(clf.classes_, ["ham", "spam"])
@@ -132,23 +142,24 @@ def test_score_is_the_chosen_metric():
             f1_score(Y, clf.predict(X), average=average, zero_division=0))
 
 
-def test_optimizer_scoring_agreement_compares_metrics_not_names():
-    """Check that an unnamed SetMetric equal to the classifier's scoring is no conflict."""
+def test_classifier_scoring_always_sets_the_objective():
+    """Check that an optimizer instance's own scoring never overrides the classifier's."""
     from skthresh import SetMetric
 
     X, Y = make_multilabel_classification(n_samples=120, n_classes=3, random_state=0)
-    same = CoordinateThresholdOptimizer(scoring=SetMetric(0.5, 0.5, "micro"))
-    clf = ThresholdOptimizedClassifier(_ovr(), optimizer=same, cv=3).fit(X, Y)
-    assert clf.optimizer_.scoring == "f1_micro"
     other = CoordinateThresholdOptimizer(scoring=SetMetric(1.0, 1.0, "micro"))
-    with pytest.raises(ValueError, match="optimizer's scoring"):
-        ThresholdOptimizedClassifier(_ovr(), optimizer=other, cv=3).fit(X, Y)
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer=other, cv=3, random_state=0).fit(X, Y)
+    assert clf.optimizer_.scoring == "f1_micro"
+    assert other.scoring == SetMetric(1.0, 1.0, "micro")  # the given instance is untouched
+    macro = ThresholdOptimizedClassifier(_ovr(), scoring="f1_macro", optimizer=other, cv=3,
+                                         random_state=0).fit(X, Y)
+    assert macro.optimizer_.scoring == "f1_macro"
 
 
 def test_binary_fixed_half_equals_plain_predict():
     """Check that a fixed 0.5 threshold reproduces the estimator's own predict (binary)."""
     X, y = make_classification(n_samples=300, random_state=0)
-    clf = ThresholdOptimizedClassifier(LogisticRegression(), optimizer="fixed").fit(X, y)
+    clf = ThresholdOptimizedClassifier(_lr(), optimizer="fixed").fit(X, y)
     np.testing.assert_array_equal(clf.predict(X), clf.estimator_.predict(X))
 
 
@@ -167,8 +178,8 @@ def test_decision_function_and_proba_give_the_same_quality():
         ({"cv": "prefit", "refit": True}, "ml", ValueError, "When cv='prefit', refit"),
         ({"refit": False, "cv": 5}, "ml", ValueError, "When refit=False, cv must give a single"),
         ({}, "multiclass", ValueError, "got a multiclass target"),
-        ({"optimizer": SGLThresholdOptimizer(scoring="f1_macro")}, "ml", ValueError,
-         "optimizer's scoring"),
+        ({"scoring": "f1"}, "ml", ValueError, "for a multi-label target use an average"),
+        ({"scoring": "f1_micro"}, "binary", ValueError, "use scoring='f1'"),
         ({"scoring": "accuracy"}, "ml", ValueError, "Unknown scoring 'accuracy'"),
         ({"optimizer": "best"}, "ml", InvalidParameterError, "optimizer"),
         ({"at_least_one": True}, "binary", ValueError, "at_least_one=True needs a multi-label"),
@@ -246,13 +257,13 @@ def test_dataframe_label_names_and_sparse_targets():
     """Check that DataFrame column names survive and sparse targets work."""
     X, Y = make_multilabel_classification(n_samples=200, n_classes=3, random_state=0)
     names = ["dog", "car", "rain"]
-    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(
-        X, pd.DataFrame(Y, columns=names))
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3,
+                                       random_state=0).fit(X, pd.DataFrame(Y, columns=names))
     assert list(clf.label_names_) == names
     assert list(clf.thresholds_by_label_) == names
     np.testing.assert_allclose(list(clf.thresholds_by_label_.values()), clf.thresholds_)
-    sparse = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(
-        X, sp.csr_matrix(Y))
+    sparse = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3,
+                                          random_state=0).fit(X, sp.csr_matrix(Y))
     np.testing.assert_allclose(sparse.thresholds_, clf.thresholds_)
 
 
@@ -285,7 +296,7 @@ def test_sample_weight_reaches_estimator_and_objective():
     cv_all = [(np.flatnonzero(np.arange(300) % 2 == 0), np.flatnonzero(np.arange(300) % 2))]
     cv_kept = [(np.flatnonzero(np.arange(300)[keep] % 2 == 0),
                 np.flatnonzero(np.arange(300)[keep] % 2))]
-    est = MultiOutputClassifier(LogisticRegression())
+    est = MultiOutputClassifier(_lr())
     a = ThresholdOptimizedClassifier(est, optimizer="coordinate", cv=cv_all, refit=False).fit(
         X, Y, sample_weight=w)
     # relabel the kept rows' split positions
@@ -299,24 +310,31 @@ def test_metadata_routing_passes_fit_params():
     X, Y = make_multilabel_classification(n_samples=200, n_classes=3, random_state=0)
     w = np.random.default_rng(0).random(200)
     with config_context(enable_metadata_routing=True):
-        inner = LogisticRegression().set_fit_request(sample_weight=True)
+        inner = _lr().set_fit_request(sample_weight=True)
         clf = ThresholdOptimizedClassifier(MultiOutputClassifier(inner), cv=3,
                                            optimizer="coordinate").fit(X, Y, sample_weight=w)
-    ref = MultiOutputClassifier(LogisticRegression()).fit(X, Y, sample_weight=w)
+    ref = MultiOutputClassifier(_lr()).fit(X, Y, sample_weight=w)
     np.testing.assert_allclose(clf.decision_scores(X), np.column_stack(
         [p[:, 1] for p in ref.predict_proba(X)]))
 
 
-def test_pipeline_gridsearch_cross_validate(rare_multilabel):
-    """Check Pipeline, GridSearchCV(scoring='f1_micro') over estimator and optimizer params."""
-    X, Y, X_test, Y_test = rare_multilabel
+def test_pipeline_gridsearch_cross_validate():
+    """Check Pipeline, GridSearchCV(scoring='f1_micro') over estimator and optimizer params.
+
+    6 labels, not the 30 of ``rare_multilabel``: the search's 36 one-vs-rest
+    fits are not the point (its candidates score about 0.62-0.64).
+    """
+    X, Y = make_multilabel_classification(n_samples=600, n_features=10, n_classes=6,
+                                          n_labels=2, random_state=0)
+    X, Y, X_test, Y_test = X[:300], Y[:300], X[300:], Y[300:]
     pipe = make_pipeline(StandardScaler(), ThresholdOptimizedClassifier(
         _ovr(), optimizer=SGLThresholdOptimizer(device="cpu"), cv=3))
     grid = GridSearchCV(pipe, {
         "thresholdoptimizedclassifier__estimator__estimator__C": [0.1, 1.0],
         "thresholdoptimizedclassifier__optimizer__sigma": [20.0, 50.0],
     }, scoring="f1_micro", cv=2).fit(X, Y)
-    assert grid.best_score_ > 0.3
+    assert grid.cv_results_["mean_test_score"].shape == (4,)
+    assert grid.best_score_ > 0.55
     assert grid.predict(X_test).shape == Y_test.shape
     res = cross_validate(ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3),
                          X, Y, scoring="f1_micro", cv=2)
@@ -356,10 +374,15 @@ def test_soft_targets_fit_inner_on_binarised_labels():
     assert not np.allclose(clf.thresholds_, ref.thresholds_)
 
 
-def test_parallel_folds_match_serial(rare_multilabel):
-    """Check that n_jobs=2 gives the serial result."""
-    X, Y, _, _ = rare_multilabel
-    kw = dict(optimizer="coordinate", cv=3)
+def test_parallel_folds_match_serial():
+    """Check that n_jobs=2 gives the serial result.
+
+    A small problem: most of the time goes to starting joblib's worker
+    processes, which import skthresh.
+    """
+    X, Y = make_multilabel_classification(n_samples=240, n_features=10, n_classes=5,
+                                          random_state=0)
+    kw = dict(optimizer="coordinate", cv=3, random_state=0)  # the same folds in both fits
     serial = ThresholdOptimizedClassifier(_ovr(), **kw).fit(X, Y)
     parallel = ThresholdOptimizedClassifier(_ovr(), n_jobs=2, **kw).fit(X, Y)
     np.testing.assert_allclose(serial.thresholds_, parallel.thresholds_)
@@ -368,7 +391,8 @@ def test_parallel_folds_match_serial(rare_multilabel):
 def test_prediction_policies():
     """Check at_least_one and max_labels in predict, both off by default."""
     X, Y = make_multilabel_classification(n_samples=300, n_classes=6, random_state=0)
-    base = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(X, Y)
+    base = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3,
+                                        random_state=0).fit(X, Y)
     plain = base.predict(X)
     one = clone(base).set_params(at_least_one=True, max_labels=2).fit(X, Y).predict(X)
     assert (one.sum(axis=1) >= 1).all() and (one.sum(axis=1) <= 2).all()
@@ -415,10 +439,10 @@ def test_binary_behaves_like_tuned_threshold_classifier_cv():
     X, y = make_classification(n_samples=1500, weights=[0.85], flip_y=0.05, random_state=0)
     X_train, y_train, X_test, y_test = X[:1000], y[:1000], X[1000:], y[1000:]
     cv = StratifiedKFold(5)
-    theirs = TunedThresholdClassifierCV(LogisticRegression(), scoring="f1", cv=cv).fit(
+    theirs = TunedThresholdClassifierCV(_lr(), scoring="f1", cv=cv).fit(
         X_train, y_train)
     for opt in ("coordinate", "sgl"):
-        ours = ThresholdOptimizedClassifier(LogisticRegression(), scoring="f1_micro",
+        ours = ThresholdOptimizedClassifier(_lr(), scoring="f1",
                                             optimizer=opt, cv=cv).fit(X_train, y_train)
         f1_ours = f1_score(y_test, ours.predict(X_test))
         f1_theirs = f1_score(y_test, theirs.predict(X_test))

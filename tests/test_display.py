@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, jaccard_score, precision_score
 from sklearn.multiclass import OneVsRestClassifier
+from threadpoolctl import threadpool_limits
 
 from skthresh import (
     CoordinateThresholdOptimizer,
@@ -52,7 +50,8 @@ def fitted_clf():
     Y = pd.DataFrame(Y, columns=["dog", "cat", "bird", "car"])
     clf = ThresholdOptimizedClassifier(OneVsRestClassifier(LogisticRegression()),
                                        optimizer="coordinate", cv=3)
-    clf.fit(X[:160], Y.iloc[:160])
+    with threadpool_limits(limits=1):  # as the tests run (conftest), module fixtures too
+        clf.fit(X[:160], Y.iloc[:160])
     return clf, X[160:], Y.iloc[160:]
 
 
@@ -155,7 +154,7 @@ def test_threshold_curve_binary_classifier():
     X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
     y = np.where(y == 1, "spam", "ham")
     clf = ThresholdOptimizedClassifier(LogisticRegression(), optimizer="coordinate",
-                                       scoring="f1_macro", cv=3).fit(X, y)
+                                       scoring="f1", cv=3).fit(X, y)
     disp = ThresholdCurveDisplay.from_estimator(clf, X, y)
     x, v = disp.line_.get_data()
     score = clf.decision_scores(X)[:, 0]
@@ -236,10 +235,13 @@ def test_sgl_curve_from_estimator(fitted_clf):
     assert disp.line_.get_color() == "k"
 
 
-def test_matplotlib_is_imported_lazily():
-    """Check that importing the display module does not import matplotlib."""
-    code = ("import sys, skthresh, skthresh._display; "
-            "print('matplotlib' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "False"
+def test_matplotlib_is_imported_lazily(fresh_imports):
+    """Check that importing the display module does not import matplotlib.
+
+    In a fresh interpreter (conftest.py's subprocess, shared with
+    test_metrics.py): import skthresh, use skthresh.metrics, import
+    skthresh._display.
+    """
+    assert not fresh_imports["matplotlib_before_display"], \
+        "matplotlib was imported before skthresh._display (by skthresh or skthresh.metrics)"
+    assert not fresh_imports["matplotlib_after_display"], "skthresh._display imported matplotlib"

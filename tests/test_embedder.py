@@ -291,7 +291,7 @@ def test_embedder_fit_rejects_bad_input(X, err_msg):
         ({"batch_size": 0}, InvalidParameterError, "batch_size"),
         ({"pooling": "median"}, InvalidParameterError, "pooling"),
         ({"dtype": "int32"}, ValueError, "dtype must be a floating torch dtype"),
-        ({"device": "gpu"}, ValueError, "Unknown device 'gpu'"),
+        ({"device": "gpu"}, ValueError, "device must be 'auto', 'cpu'"),
         ({"module": "not a module"}, InvalidParameterError, "module"),
     ],
 )
