@@ -41,7 +41,7 @@ from ._policies import apply_thresholds
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric, is_binary_name
 from ._split import MultilabelStratifiedKFold
-from ._validation import check_targets, check_weights
+from ._validation import align_columns, check_targets, check_weights
 from .exceptions import UndefinedThresholdWarning
 
 logger = logging.getLogger("skthresh")
@@ -685,16 +685,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
 
     def _align_label_columns(self, y):
         """``y`` as an array whose columns are in fit's order (matched by name when named)."""
-        if hasattr(y, "columns") and self._named_labels:
-            names = list(self.label_names_)
-            given = list(y.columns)
-            if given != names:
-                if sorted(map(str, given)) != sorted(map(str, names)) or len(given) != len(
-                        set(given)):
-                    raise ValueError(
-                        f"y's columns {given[:10]} are not the labels fit saw {names[:10]}."
-                    )
-                y = y[names]
+        y = align_columns(y, self.label_names_ if self._named_labels else None, name="y",
+                          reference="the target fit saw")
         return y.toarray() if sp.issparse(y) else np.asarray(y)
 
     # ------------------------------------------------------------ sklearn

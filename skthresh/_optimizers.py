@@ -22,7 +22,13 @@ from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
 from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric, is_binary_name, tversky_from_counts
 from ._split import MultilabelStratifiedKFold
-from ._validation import check_scores, check_targets, check_weights, resolve_device
+from ._validation import (
+    align_columns,
+    check_scores,
+    check_targets,
+    check_weights,
+    resolve_device,
+)
 from .exceptions import UndefinedThresholdWarning
 
 _N_SHARED_CANDIDATES = 1024
@@ -31,6 +37,12 @@ _N_SHARED_CANDIDATES = 1024
 # (inf: every label takes the shared threshold), and the number of folds.
 _SHRINKAGE_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, np.inf)
 _SHRINKAGE_FOLDS = 3
+
+
+def _names_of(y_score):
+    """The column names of a scores DataFrame, else None."""
+    columns = getattr(y_score, "columns", None)
+    return None if columns is None else np.asarray(columns, dtype=object)
 
 
 def shrink_toward(thresholds, shared: float, positives, strength: float) -> np.ndarray:
@@ -126,18 +138,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         self : object
             The fitted optimizer.
         """
-        self._validate_params()
-        scores, _ = check_scores(y_score)
-        targets = check_targets(y_true, scores.shape)
-        weights = check_weights(sample_weight, scores.shape[0])
-        metric = get_set_metric(self.scoring)
-        if is_binary_name(self.scoring) and scores.shape[1] > 1:
-            raise ValueError(
-                f"scoring={self.scoring!r} is the score of one label (scikit-learn's binary "
-                f"{self.scoring!r}); with {scores.shape[1]} labels use an average: "
-                f"'{self.scoring}_micro', '{self.scoring}_macro', '{self.scoring}_weighted' or "
-                f"'{self.scoring}_samples'."
-            )
+        scores, targets, weights, metric = self._check_fit_inputs(y_score, y_true, sample_weight)
         self._check_settings(scores.shape[1])
         self.shrinkage_ = self._shrinkage_strength(scores, targets, weights, metric)
         exact, shared, ss, has_pos, tied_bottom = self._learn_thresholds(
@@ -156,6 +157,24 @@ class BaseThresholdOptimizer(BaseEstimator):
         else:
             self.best_score_ = self._metric_of(scores, targets, weights, metric)
         return self
+
+    def _check_fit_inputs(self, y_score, y_true, sample_weight):
+        """Validated scores, targets, weights and metric (label columns paired by name)."""
+        self._validate_params()
+        y_true = align_columns(y_true, getattr(y_score, "columns", None))
+        self.label_names_ = _names_of(y_score)
+        scores, _ = check_scores(y_score)
+        targets = check_targets(y_true, scores.shape)
+        weights = check_weights(sample_weight, scores.shape[0])
+        metric = get_set_metric(self.scoring)
+        if is_binary_name(self.scoring) and scores.shape[1] > 1:
+            raise ValueError(
+                f"scoring={self.scoring!r} is the score of one label (scikit-learn's binary "
+                f"{self.scoring!r}); with {scores.shape[1]} labels use an average: "
+                f"'{self.scoring}_micro', '{self.scoring}_macro', '{self.scoring}_weighted' or "
+                f"'{self.scoring}_samples'."
+            )
+        return scores, targets, weights, metric
 
     def _check_settings(self, n_labels: int) -> None:
         """Check the parameters that depend on the data, before any work (none here)."""
@@ -253,6 +272,9 @@ class BaseThresholdOptimizer(BaseEstimator):
 
     def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
         check_is_fitted(self, "thresholds_")
+        if getattr(self, "label_names_", None) is not None and hasattr(y_score, "columns"):
+            y_score = align_columns(y_score, self.label_names_, name="y_score",
+                                    reference="fit")
         scores, was_1d = check_scores(y_score)
         if scores.shape[1] != self.n_labels_:
             raise ValueError(
@@ -300,6 +322,9 @@ class BaseThresholdOptimizer(BaseEstimator):
         -------
         score : float
         """
+        names = getattr(self, "label_names_", None)
+        y_true = align_columns(y_true, names if names is not None else
+                               getattr(y_score, "columns", None))
         scores, _ = self._check_predict_scores(y_score)
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
@@ -334,6 +359,9 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         Metric of the thresholds on the tuning data.
     n_labels_ : int
         Number of labels.
+    label_names_ : ndarray of object or None
+        Column names of a scores DataFrame given to ``fit`` (None otherwise);
+        ``predict`` and ``score`` then pair DataFrame columns by name.
 
     Examples
     --------
@@ -369,11 +397,9 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         -------
         self : object
         """
-        self._validate_params()
-        scores, _ = check_scores(y_score)
-        targets = check_targets(y_true, scores.shape)
-        weights = check_weights(sample_weight, scores.shape[0])
-        metric = get_set_metric(self.scoring)
+        scores, targets, weights, metric = self._check_fit_inputs(y_score, y_true, sample_weight)
+        if not np.isfinite(self.threshold):
+            raise ValueError(f"threshold must be a finite number, got {self.threshold!r}.")
         self.thresholds_ = np.full(scores.shape[1], float(self.threshold))
         self.n_labels_ = scores.shape[1]
         self.best_score_ = self._metric_of(scores, targets, weights, metric)
@@ -433,6 +459,9 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         Best single shared threshold (start point and fallback).
     n_labels_ : int
         Number of labels.
+    label_names_ : ndarray of object or None
+        Column names of a scores DataFrame given to ``fit`` (None otherwise);
+        ``predict`` and ``score`` then pair DataFrame columns by name.
 
     Examples
     --------
@@ -673,6 +702,9 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         Best single shared threshold (start point and fallback).
     n_labels_ : int
         Number of labels.
+    label_names_ : ndarray of object or None
+        Column names of a scores DataFrame given to ``fit`` (None otherwise);
+        ``predict`` and ``score`` then pair DataFrame columns by name.
 
     See Also
     --------

@@ -159,6 +159,46 @@ def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.
     return weights
 
 
+def align_columns(y, names, *, name: str = "y_true", reference: str = "the scores"):
+    """``y`` with its columns in the order of ``names``, matched by name.
+
+    When ``y`` is a DataFrame and ``names`` (the label names it must follow)
+    are known, columns are paired by name, never by position: the same names
+    in another order are reordered; other names are refused. Anything else is
+    returned as it is.
+
+    Parameters
+    ----------
+    y : array-like, DataFrame or sparse matrix
+        Targets.
+    names : sequence or None
+        The label names, in order (None: nothing to match).
+    name, reference : str
+        Names of ``y`` and of what fixed the order, for the error message.
+
+    Returns
+    -------
+    y : array-like
+
+    Raises
+    ------
+    ValueError
+        If ``y``'s column names are not ``names`` in some order.
+    """
+    columns = getattr(y, "columns", None)
+    if columns is None or names is None:
+        return y
+    given, wanted = list(columns), list(names)
+    if given == wanted:
+        return y
+    if len(set(given)) != len(given) or set(given) != set(wanted):
+        raise ValueError(
+            f"{name}'s columns {given[:10]} are not the labels of {reference} {wanted[:10]}: "
+            "columns are matched by name."
+        )
+    return y[wanted]
+
+
 def resolve_device(device):
     """The :class:`torch.device` of ``device``, checked to exist on this machine.
 
