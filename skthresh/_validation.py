@@ -79,7 +79,18 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
     """
     if sp.issparse(y_true):
         y_true = y_true.toarray()
-    arr = np.asarray(y_true)
+    categorical = str(getattr(y_true, "dtype", "")) == "category"  # pandas
+    arr = np.asarray(y_true, dtype=object if categorical else None)
+    if arr.dtype.kind in "OUS":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must hold numbers: 0/1 labels or soft targets in [0, 1], got "
+                f"{'strings' if arr.dtype.kind in 'US' else 'objects'} such as "
+                f"{arr.ravel()[:3].tolist()}. Encode the labels first (e.g. "
+                "sklearn.preprocessing.MultiLabelBinarizer for label sets)."
+            ) from None
     keep = arr.dtype.kind in "biu"
     arr = check_array(
         arr, ensure_2d=False, dtype=None if keep else np.float64, ensure_all_finite=False,

@@ -190,3 +190,14 @@ def test_fixed_threshold_must_be_finite(threshold):
     """Check that a NaN or infinite constant threshold is refused."""
     with pytest.raises(ValueError, match="threshold must be a finite number"):
         FixedThresholdOptimizer(threshold).fit(np.random.rand(10, 2), np.eye(10, 2))
+
+
+@pytest.mark.parametrize("y", [
+    np.array([["a", "b"]] * 4),
+    pd.DataFrame({"x": pd.Categorical(["a", "b", "a", "b"]), "y": ["u", "v", "u", "v"]}),
+])
+def test_string_or_categorical_targets_name_the_argument_and_the_rule(y):
+    """Check the message for targets that are not numbers."""
+    with pytest.raises(ValueError, match=r"y_true must hold numbers: 0/1 labels or soft "
+                                         r"targets in \[0, 1\]"):
+        CoordinateThresholdOptimizer().fit(np.random.rand(4, 2), y)
