@@ -113,7 +113,8 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
     device : str or torch.device, default="cpu"
         Where the module runs: ``"cpu"``, ``"cuda"``, ``"cuda:1"``... or
         ``"auto"`` (CUDA when available, else CPU). Asking for CUDA on a
-        machine without it raises a ``ValueError``.
+        machine without it, or for another device type (``"mps"``...),
+        raises a ``ValueError`` in :meth:`fit` and in :meth:`transform`.
     dtype : str or torch.dtype, default="float32"
         dtype of the input tensors (``"float32"``, ``"float64"``,
         ``"float16"``, ``"bfloat16"``); it must match the module's weights.
@@ -133,7 +134,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
           outputs are pooled over their last axis until they are 2-D (for a
           frame-level module that returns ``(n, dim, frames)``).
     pad_value : float, default=0.0
-        Value that pads variable-length clips when ``pooling=None``.
+        Value that pads variable-length clips when ``pooling=None``; finite.
     verbose : int, default=0
         ``> 0`` draws a progress bar (batches done, seconds) on stderr in
         :meth:`transform`.
@@ -157,7 +158,9 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
     -----
     Inputs must match what the module expects; if the module fails on a
     batch, the ``RuntimeError`` is re-raised as a ``ValueError`` naming the
-    batch's shape and dtype. Inputs are checked in :meth:`transform` against
+    batch's shape and dtype. NaN or infinite inputs, and NaN or infinite
+    outputs (a half-precision overflow), raise a ``ValueError`` rather than
+    giving NaN embeddings. Inputs are checked in :meth:`transform` against
     :meth:`fit` on every axis but the last (time), so clips of another length
     are accepted.
 
@@ -245,10 +248,15 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
             if X.shape[0] == 0:
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}).")
             kind, shape, data = "array", X.shape[1:], X
-        if any(np.issubdtype(np.asarray(c).dtype, np.complexfloating)
-               or not np.issubdtype(np.asarray(c).dtype, np.number)
-               for c in (data if kind == "list" else [data])):
+        arrays = data if kind == "list" else [data]
+        if any(np.issubdtype(c.dtype, np.complexfloating) or not np.issubdtype(c.dtype, np.number)
+               for c in arrays):
             raise ValueError("TorchEmbedder needs real numeric input.")
+        if any(np.issubdtype(c.dtype, np.floating) and not np.isfinite(c).all() for c in arrays):
+            raise ValueError(
+                "X contains NaN or infinite values: the module would turn them into NaN "
+                "embeddings. Clean the inputs first."
+            )
         if fitting:
             self.input_shape_ = tuple(shape)
             if kind == "array" and data.ndim == 2:
@@ -282,10 +290,21 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
         -------
         self : TorchEmbedder
         """
-        _resolve_dtype(self.dtype)
-        self.device_ = resolve_device(self.device)
+        self.device_, _ = self._check_params()
         self._check_input(X, fitting=True)
         return self
+
+    def _check_params(self) -> tuple[torch.device, torch.dtype]:
+        """The resolved device and dtype; checked in fit and again in transform.
+
+        ``set_params`` between the two is not validated by scikit-learn, so
+        ``transform`` checks them again, with the same messages.
+        """
+        device = resolve_device(self.device)
+        dtype = _resolve_dtype(self.dtype)
+        if not np.isfinite(self.pad_value):
+            raise ValueError(f"pad_value must be a finite number, got {self.pad_value!r}.")
+        return device, dtype
 
     def transform(self, X):
         """Embed ``X`` with the frozen module.
@@ -303,8 +322,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
             (float32 unless the module returns float64).
         """
         check_is_fitted(self, "input_shape_")
-        device = resolve_device(self.device)
-        dtype = _resolve_dtype(self.dtype)
+        device, dtype = self._check_params()
         kind, data = self._check_input(X, fitting=False)
         batches = self._batches(kind, data)
 
@@ -402,6 +420,13 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
                 out = out.mean(dim=-1) if self.pooling == "mean" else out.amax(dim=-1)
         if out.dtype in (torch.float16, torch.bfloat16) or not out.is_floating_point():
             out = out.float()
+        if not bool(torch.isfinite(out).all()):
+            raise ValueError(
+                f"The module {type(module).__name__} returned NaN or infinite values on batch "
+                f"{index} of input shape {tuple(tensor.shape)} (dtype {tensor.dtype})"
+                + (": half precision overflowed, use dtype='float32'."
+                   if tensor.dtype in (torch.float16, torch.bfloat16) else ".")
+            )
         return out.detach().cpu().numpy()
 
     # ------------------------------------------------------------- pickle

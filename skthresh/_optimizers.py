@@ -26,6 +26,7 @@ from ._validation import (
     align_columns,
     check_scores,
     check_targets,
+    check_thresholds,
     check_weights,
     resolve_device,
 )
@@ -398,9 +399,7 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         self : object
         """
         scores, targets, weights, metric = self._check_fit_inputs(y_score, y_true, sample_weight)
-        if not np.isfinite(self.threshold):
-            raise ValueError(f"threshold must be a finite number, got {self.threshold!r}.")
-        self.thresholds_ = np.full(scores.shape[1], float(self.threshold))
+        self.thresholds_ = check_thresholds(self.threshold, scores.shape[1], name="threshold")
         self.n_labels_ = scores.shape[1]
         self.best_score_ = self._metric_of(scores, targets, weights, metric)
         return self

@@ -210,6 +210,64 @@ def align_columns(y, names, *, name: str = "y_true", reference: str = "the score
     return y[wanted]
 
 
+def check_thresholds(thresholds, n_labels: int, *, name: str = "thresholds") -> np.ndarray:
+    """Validate decision thresholds against the number of label columns.
+
+    The one check of every public object that takes thresholds
+    (:func:`apply_thresholds`, the ``threshold`` of
+    :class:`~skthresh.skorch.NeuralNetMultiLabelClassifier`).
+
+    Parameters
+    ----------
+    thresholds : float or array-like of shape (n_labels,)
+        One threshold per label column, or one real number for all of them.
+        ``+inf`` is allowed and means "never predicted", ``-inf`` "always
+        predicted"; NaN is refused (it compares False with every score, so
+        the label would silently never be predicted).
+    n_labels : int
+        Number of label columns of the scores.
+    name : str, default="thresholds"
+        Name used in error messages.
+
+    Returns
+    -------
+    thresholds : ndarray of float64, shape (n_labels,)
+
+    Raises
+    ------
+    TypeError
+        If the thresholds are not real numbers (strings, booleans, complex).
+    ValueError
+        If there is not one threshold per label column, or one is NaN.
+    """
+    arr = np.asarray(thresholds)
+    if arr.dtype.kind == "O":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be a real number or an array-like of real numbers, one per label; "
+            f"got {thresholds!r} (dtype {arr.dtype})."
+        )
+    arr = arr.astype(np.float64)
+    if arr.ndim == 0:
+        arr = np.full(n_labels, float(arr))
+    elif arr.shape != (n_labels,):
+        raise ValueError(
+            f"{name} must hold one threshold per label column, shape ({n_labels},), or be a "
+            f"single number for all labels; got shape {arr.shape}."
+        )
+    if np.isnan(arr).any():
+        raise ValueError(
+            f"{name} contains NaN (label column(s) {np.flatnonzero(np.isnan(arr))[:10].tolist()})"
+            ": a NaN threshold compares False with every score, so its label would never be "
+            "predicted. Use +inf for 'never predicted' and -inf for 'always predicted'."
+        )
+    return arr
+
+
 def resolve_device(device):
     """The :class:`torch.device` of ``device``, checked to exist on this machine.
 
@@ -258,7 +316,7 @@ def resolve_device(device):
             )
     elif resolved.type != "cpu":
         raise ValueError(
-            f"device type {resolved.type!r} is not supported: use 'cpu', 'cuda', "
-            "'cuda:<index>' or 'auto'."
+            f"device={device!r}: device type {resolved.type!r} is not supported; use 'cpu', "
+            "'cuda', 'cuda:<index>' or 'auto'."
         )
     return resolved

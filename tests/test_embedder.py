@@ -277,6 +277,8 @@ def test_embedder_transform_checks_shape_against_fit(X_fit, X_transform, err_msg
         ([np.zeros((1, 4)), np.zeros(4)], "same number of dimensions"),
         ([np.zeros((1, 4)), np.zeros((2, 4))], "differ in length"),
         (np.array([["a", "b"]]), "real numeric"),
+        (np.where(_clips() > 2, np.nan, _clips()), "X contains NaN or infinite values"),
+        ([np.zeros((1, 4)), np.full((1, 6), np.inf)], "X contains NaN or infinite values"),
     ],
 )
 def test_embedder_fit_rejects_bad_input(X, err_msg):
@@ -292,6 +294,7 @@ def test_embedder_fit_rejects_bad_input(X, err_msg):
         ({"pooling": "median"}, InvalidParameterError, "pooling"),
         ({"dtype": "int32"}, ValueError, "dtype must be a floating torch dtype"),
         ({"device": "gpu"}, ValueError, "device must be 'auto', 'cpu'"),
+        ({"pad_value": float("nan")}, ValueError, "pad_value must be a finite number"),
         ({"module": "not a module"}, InvalidParameterError, "module"),
     ],
 )
@@ -310,6 +313,45 @@ def test_embedder_cuda_without_cuda_is_a_clear_error(monkeypatch):
     emb = TorchEmbedder(TinyCNN(), device="auto").fit(_clips())
     assert emb.device_ == torch.device("cpu")
     assert emb.transform(_clips()).shape == (10, 4)
+
+
+@pytest.mark.parametrize("device", ["mps", torch.device("mps"), "meta", "xla"])
+def test_embedder_unsupported_device_refused_in_fit_and_transform(device):
+    """Check that a device type other than CPU/CUDA fails in fit, and in transform after set_params.
+
+    fit used to accept device='mps' and only transform failed; both now refuse it up front
+    with the resolver's message, which names the device.
+    """
+    kind = torch.device(device).type
+    msg = rf"device.*'{kind}'.* not supported.* use 'cpu', 'cuda', 'cuda:<index>' or 'auto'"
+    with pytest.raises(ValueError, match=msg):
+        TorchEmbedder(TinyCNN(), device=device).fit(_clips())
+    module = TinyCNN()
+    emb = TorchEmbedder(module).fit(_clips()).set_params(device=device)
+    with pytest.raises(ValueError, match=msg):
+        emb.transform(_clips())
+    assert module.calls == 0  # refused before the module ran
+
+
+def test_embedder_parameters_set_after_fit_are_checked_in_transform():
+    """Check that transform re-checks dtype and pad_value changed by set_params after fit."""
+    emb = TorchEmbedder(TinyCNN()).fit(_clips())
+    with pytest.raises(ValueError, match="dtype must be a floating torch dtype"):
+        emb.set_params(dtype="int64").transform(_clips())
+    with pytest.raises(ValueError, match="pad_value must be a finite number"):
+        emb.set_params(dtype="float32", pad_value=float("inf")).transform(_clips())
+
+
+def test_embedder_nonfinite_inputs_and_outputs_raise():
+    """Check that NaN inputs at transform and NaN or overflowing outputs raise, not NaN rows."""
+    emb = TorchEmbedder(SumOverTime()).fit(_clips())
+    with pytest.raises(ValueError, match="X contains NaN or infinite values"):
+        emb.transform(np.full((2, 1, 64), np.nan, dtype=np.float32))
+    huge = np.full((2, 1, 64), 6e4, dtype=np.float32)  # the sum overflows float16 (max 65504)
+    with pytest.raises(ValueError, match=r"returned NaN or infinite values on batch 1 .*half "
+                                         r"precision overflowed, use dtype='float32'"):
+        emb.set_params(dtype="float16").transform(huge)
+    assert np.isfinite(emb.set_params(dtype="float32").transform(huge)).all()
 
 
 # --------------------------------------------------------------------- clone, pickle, verbose

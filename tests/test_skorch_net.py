@@ -5,7 +5,9 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
+import scipy.sparse as sp
 import torch
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import f1_score
@@ -14,7 +16,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
-from skthresh import ThresholdOptimizedClassifier
+from skthresh import ThresholdOptimizedClassifier, apply_thresholds
 from skthresh.losses import BCEWithJDTLoss, CompatibleTverskyLoss, JaccardMetricLoss
 from skthresh.skorch import MultiLabelMLP, NeuralNetMultiLabelClassifier
 
@@ -37,6 +39,13 @@ def _net(**params):
                     module__n_labels=N_LABELS, module__hidden=16, optimizer=torch.optim.Adam,
                     lr=0.03, max_epochs=10, batch_size=64, train_split=None, verbose=0)
     return NeuralNetMultiLabelClassifier(**{**defaults, **params})
+
+
+def _plain_net(module, **params):
+    """A net on another module: no module__ parameters."""
+    defaults = dict(optimizer=torch.optim.Adam, lr=0.03, max_epochs=1, batch_size=64,
+                    train_split=None, verbose=0)
+    return NeuralNetMultiLabelClassifier(module, **{**defaults, **params})
 
 
 class RecordingBCE(torch.nn.BCEWithLogitsLoss):
@@ -111,10 +120,14 @@ def test_net_predict_per_label_thresholds():
 @pytest.mark.parametrize(
     "threshold, err_type, err_msg",
     [
-        ([0.5, 0.5], ValueError, r"one value per label, shape \(4,\)"),
-        (np.full((2, 4), 0.5), ValueError, r"one value per label"),
-        ("high", TypeError, "threshold must be a float or an array-like"),
-        (np.nan, ValueError, "threshold must be finite"),
+        ([0.5, 0.5], ValueError, r"threshold must hold one threshold per label column, shape "
+                                 r"\(4,\), .* got shape \(2,\)"),
+        (np.full((2, 4), 0.5), ValueError, r"one threshold per label column.*got shape \(2, 4\)"),
+        ("high", TypeError, "threshold must be a real number or an array-like of real numbers"),
+        (True, TypeError, r"threshold must be a real number.*\(dtype bool\)"),
+        (np.nan, ValueError, r"threshold contains NaN \(label column\(s\) \[0, 1, 2, 3\]\)"),
+        ([0.5, np.nan, 0.5, 0.5], ValueError,
+         r"threshold contains NaN .*\[1\].*never be predicted"),
     ],
 )
 def test_net_invalid_threshold(threshold, err_type, err_msg):
@@ -125,6 +138,37 @@ def test_net_invalid_threshold(threshold, err_type, err_msg):
         net.predict(X)
 
 
+def test_net_threshold_checked_in_fit_before_training():
+    """Check that a threshold of the wrong length is refused by fit, before any training."""
+    X, Y = _data(n=40)
+    net = _net(max_epochs=1, threshold=[0.5, 0.5, 0.5])
+    with pytest.raises(ValueError, match=r"threshold must hold one threshold per label column"):
+        net.fit(X, Y)
+    assert not net.initialized_ and not hasattr(net, "module_")
+
+
+def test_net_threshold_checked_like_apply_thresholds():
+    """Check that the net's threshold and apply_thresholds' thresholds obey one rule."""
+    X, Y = _data(n=40)
+    net = _net(max_epochs=1).fit(X, Y)
+    proba = net.predict_proba(X)
+    for bad in ([0.5] * 3, [0.5, np.nan, 0.5, 0.5], "0.5", np.ones((1, 4))):
+        with pytest.raises((TypeError, ValueError)) as from_net:
+            net.set_params(threshold=bad).predict(X)
+        with pytest.raises(type(from_net.value)) as from_function:
+            apply_thresholds(proba, bad)
+        assert str(from_net.value) == "threshold" + str(from_function.value)[len("thresholds"):]
+
+
+def test_net_infinite_thresholds_mean_never_and_always():
+    """Check that +inf never predicts its label and -inf always does (NaN is refused)."""
+    X, Y = _data(n=40)
+    net = _net(max_epochs=1, threshold=[np.inf, -np.inf, 0.5, 0.5]).fit(X, Y)
+    pred = net.predict(X)
+    assert not pred[:, 0].any() and pred[:, 1].all()
+    np.testing.assert_array_equal(pred[:, 2:], (net.predict_proba(X)[:, 2:] >= 0.5).astype(int))
+
+
 # ------------------------------------------------------------------------------ targets
 
 
@@ -132,19 +176,197 @@ def test_net_invalid_threshold(threshold, err_type, err_msg):
     "make_y, err_msg",
     [
         (lambda Y: np.argmax(Y, axis=1), r"2-D multi-label target .* got a 1-D array"),
-        (lambda Y: Y * 2, r"soft targets in \[0, 1\]; got values in \[0, 2\]"),
-        (lambda Y: Y - 0.5, r"soft targets in \[0, 1\]"),
-        (lambda Y: np.where(Y == 1, np.nan, 0.0), "finite"),
-        (lambda Y: Y.astype(str), "numeric"),
+        (lambda Y: Y * 2, r"y must hold values in \[0, 1\] .*soft targets.*got values in "
+                          r"\[0, 2\]"),
+        (lambda Y: Y - 0.5, r"y must hold values in \[0, 1\]"),
+        (lambda Y: np.where(Y == 1, np.nan, 0.0), "y must hold finite values"),
+        (lambda Y: Y.astype(str), r"y must hold numbers: 0/1 labels or soft targets in \[0, 1\]"
+                                  r".* dtype <U"),
+        (lambda Y: pd.DataFrame(Y).astype("category"),
+         r"y must hold numbers: 0/1 labels or soft targets in \[0, 1\].*MultiLabelBinarizer"),
+        (lambda Y: np.array([["cat", "dog"][i % 2] for i in range(len(Y))]),
+         r"y must hold numbers: 0/1 labels or soft targets in \[0, 1\]"),
+        (lambda Y: Y + 0j, r"y must hold numbers.*complex"),
+        (lambda Y: Y[:0], r"n_samples >= 1"),
         (lambda Y: Y[:, :, None], r"shape \(n_samples, n_labels\)"),
         (lambda Y: None, "needs y"),
     ],
 )
 def test_net_fit_rejects_bad_targets(make_y, err_msg):
-    """Check that 1-D, out-of-range, non-finite and non-numeric targets are refused."""
+    """Check that 1-D, out-of-range, non-finite, empty and non-numeric targets are refused."""
     X, Y = _data(n=40)
     with pytest.raises(ValueError, match=err_msg):
         _net(max_epochs=1).fit(X, make_y(Y))
+
+
+# -------------------------------------------------------------------------------- inputs
+
+
+def _rows(n=40):
+    return np.random.default_rng(1).normal(size=(n, N_FEATURES))
+
+
+@pytest.mark.parametrize(
+    "make_X, err_type, err_msg",
+    [
+        (lambda X: X[:, :5], ValueError,
+         r"X has 5 features, but the module's input layer \(Linear\(in_features=8.*\) takes 8: "
+         r"pass X with 8 columns, or build the module for it with module__n_features=5"),
+        (lambda X: X[:, 0], ValueError, r"X must be 2-D, \(n_samples, n_features\); got shape "
+                                        r"\(40,\)"),
+        (lambda X: np.round(X).astype(np.int64), ValueError,
+         r"X has integer dtype int64, but the module's input layer .* takes floating-point "
+         r"input: pass X.astype\(np.float32\)"),
+        (lambda X: X > 0, ValueError, r"X has boolean dtype bool"),
+        (lambda X: torch.as_tensor(np.round(X)).long(), ValueError,
+         r"X has integer dtype torch.int64.*pass X.float\(\)"),
+        (lambda X: pd.DataFrame(np.round(X).astype(int)), ValueError, r"X has integer dtype"),
+        (lambda X: sp.csr_matrix(X), TypeError,
+         r"X is a scipy sparse matrix, but NeuralNetMultiLabelClassifier needs dense X"),
+        (lambda X: np.where(X > 1.5, np.nan, X), ValueError, "X contains NaN or infinite values"),
+        (lambda X: torch.as_tensor(np.where(X > 1.5, np.inf, X)), ValueError,
+         "X contains NaN or infinite values"),
+        (lambda X: X.astype(str), ValueError, r"X must hold real numbers; got dtype <U"),
+        (lambda X: X + 1j, ValueError, r"X must hold real numbers; got dtype complex128\.$"),
+        (lambda X: X[:30], ValueError, "X has 30 samples but y has 40"),
+        (lambda X: [[1.0, 2.0]] * 39 + [[1.0]], ValueError,
+         "X is a list that is not a rectangular array"),
+    ],
+)
+def test_net_fit_rejects_bad_X(make_X, err_type, err_msg):
+    """Check that X torch would fail on (or compute NaNs from) is refused before training."""
+    X, Y = _data(n=40)
+    with pytest.raises(err_type, match=err_msg):
+        _net(max_epochs=1).fit(make_X(X), Y)
+
+
+def test_net_checks_features_at_predict_against_fit():
+    """Check that predict, predict_proba, forward and partial_fit need fit's number of features."""
+    X, Y = _data(n=40)
+    net = _net(max_epochs=1).fit(X, Y)
+    assert net.n_features_in_ == N_FEATURES
+    msg = r"X has 5 features, but NeuralNetMultiLabelClassifier is expecting 8 features"
+    for method in (net.predict, net.predict_proba, net.forward):
+        with pytest.raises(ValueError, match=msg):
+            method(X[:, :5])
+    with pytest.raises(ValueError, match=msg):
+        net.partial_fit(X[:, :5], Y)
+    with pytest.raises(ValueError, match=r"X has shape \(40, 8, 1\), but .* expecting 8"):
+        net.predict(X[:, :, None])
+    with pytest.raises(ValueError, match="X contains NaN"):
+        net.predict(np.full_like(X, np.nan))
+    with pytest.raises(ValueError, match="X has no samples"):
+        net.predict(X[:0])
+
+
+def test_net_list_of_rows_and_numeric_dataframe_are_arrays():
+    """Check that a list of rows and a DataFrame with integer column names work like the array."""
+    X, Y = _data(n=40)
+    net = _net(max_epochs=1).fit(X, Y)
+    expected = net.predict_proba(X)
+    np.testing.assert_allclose(net.predict_proba(X.tolist()), expected, rtol=1e-6)
+    np.testing.assert_allclose(net.predict_proba(pd.DataFrame(X)), expected, rtol=1e-6)
+    assert _net(max_epochs=1).fit(X.tolist(), Y).n_features_in_ == N_FEATURES
+
+
+def test_net_checks_module_in_sequential_and_conv_inputs():
+    """Check the input checks for a plain Sequential and a convolutional first layer."""
+    X, Y = _data(n=40)
+    seq = torch.nn.Sequential(torch.nn.Linear(6, 4))
+    with pytest.raises(ValueError, match=r"X has 8 features, but .*Linear\(in_features=6.*takes 6: "
+                                         r"pass X with 6 columns, or build the module for 8"):
+        _plain_net(seq).fit(X, Y)
+    conv = torch.nn.Sequential(torch.nn.Conv1d(2, 4, kernel_size=3), torch.nn.AdaptiveAvgPool1d(1),
+                               torch.nn.Flatten())
+    with pytest.raises(ValueError, match=r"X has 3 channels \(axis 1\), but .*Conv1d\(2, 4"):
+        _plain_net(conv).fit(np.zeros((40, 3, 10)), Y)
+    with pytest.raises(ValueError, match=r"X has shape \(40, 8\), but .*Conv1d\) takes inputs of "
+                                         r"shape \(n_samples, channels, length\)"):
+        _plain_net(conv).fit(X, Y)
+    net = _plain_net(conv).fit(np.zeros((40, 2, 10), dtype=np.float32), Y)
+    assert not hasattr(net, "n_features_in_") and net.predict(np.zeros((3, 2, 12))).shape == (3, 4)
+
+
+class BagOfTokens(torch.nn.Module):
+    """Integer token ids (n, 3) -> mean embedding -> 4 logits."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = torch.nn.Embedding(10, 5)
+        self.out = torch.nn.Linear(5, N_LABELS)
+
+    def forward(self, X):
+        return self.out(self.embed(X).mean(dim=1))
+
+
+def test_net_integer_X_for_an_embedding_module():
+    """Check that integer X reaches an embedding module, and float X is refused for it."""
+    X, Y = _data(n=40)
+    tokens = np.random.default_rng(0).integers(0, 10, size=(40, 3))
+    net = _plain_net(BagOfTokens).fit(tokens, Y)
+    assert net.predict(tokens).shape == Y.shape
+    seq = torch.nn.Sequential(torch.nn.Embedding(10, N_LABELS), torch.nn.Flatten(0, -1))
+    with pytest.raises(ValueError, match=r"X has dtype float64, but .*\(Embedding\) takes integer"):
+        _plain_net(seq).fit(X, Y)
+
+
+class Opaque(torch.nn.Module):
+    """A module whose input size cannot be known from outside."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = torch.nn.Linear(N_FEATURES, N_LABELS)
+
+    def forward(self, X):
+        return self.linear(X)
+
+
+def test_net_module_failure_names_the_batch():
+    """Check that a module failing on X raises a ValueError naming the batch, not torch's error."""
+    X, Y = _data(n=40)
+    with pytest.raises(ValueError, match=r"The module Opaque failed on a batch of X of shape "
+                                         r"\(40, 5\) \(dtype torch.float32, device cpu\): "
+                                         r"mat1 and mat2"):
+        _plain_net(Opaque).fit(X[:, :5], Y)
+
+
+def test_net_nonfinite_outputs_are_refused():
+    """Check that NaN outputs of a diverged module raise instead of predicting nothing."""
+    X, Y = _data(n=40)
+    net = _net(max_epochs=1).fit(X, Y)
+    with torch.no_grad():
+        net.module_.layers[-1].bias[2] = float("nan")
+    for method in (net.predict_proba, net.predict):
+        with pytest.raises(ValueError, match=r"NaN or infinite outputs \(label column\(s\) "
+                                             r"\[2\]\)"):
+            method(X)
+
+
+# -------------------------------------------------------------------------------- device
+
+
+def test_net_device_goes_through_resolve_device(monkeypatch):
+    """Check device: cuda without CUDA, mps and nonsense raise clearly; auto falls back to CPU."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    X, Y = _data(n=40)
+    for device, msg in [("cuda", r"device='cuda' asks for CUDA, but CUDA is not available"),
+                        ("cuda:1", "CUDA is not available"),
+                        ("mps", r"device.*'mps'.* not supported"),
+                        (torch.device("meta"), r"device.*'meta'.* not supported"),
+                        ("gpu", r"device must be 'auto', 'cpu', 'cuda'")]:
+        net = _net(max_epochs=1, device=device)
+        with pytest.raises(ValueError, match=msg):
+            net.fit(X, Y)
+        assert not hasattr(net, "module_")
+    net = _net(max_epochs=1, device="auto").fit(X, Y)
+    assert net.device == "auto" and net.device_ == torch.device("cpu")
+    assert next(net.module_.parameters()).device.type == "cpu"
+    restored = pickle.loads(pickle.dumps(net))
+    assert restored.device == "auto"
+    np.testing.assert_array_equal(restored.predict(X), net.predict(X))
+    assert clone(net).get_params()["device"] == "auto"
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        net.set_params(device="cuda").predict(X)
 
 
 def test_net_targets_cast_to_float32():
