@@ -1,19 +1,27 @@
 """skthresh: learn the decision thresholds of multi-label classifiers."""
 
-from ._classifier import ThresholdOptimizedClassifier
-from ._display import SGLCurveDisplay, ThresholdCurveDisplay
-from ._optimizers import (
-    CoordinateThresholdOptimizer,
-    FixedThresholdOptimizer,
-    SGLThresholdOptimizer,
-)
-from ._policies import apply_thresholds
-from ._scoring import SetMetric, get_set_metric
-from ._split import MultilabelStratifiedKFold
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = [
+# Each public name and the submodule defining it, imported on first use (PEP 562):
+# `import skthresh` (and so the command line's --help and --version) imports
+# neither scikit-learn nor scipy nor torch.
+_LAZY = {
+    "CoordinateThresholdOptimizer": "._optimizers",
+    "FixedThresholdOptimizer": "._optimizers",
+    "MultilabelStratifiedKFold": "._split",
+    "SGLCurveDisplay": "._display",
+    "SGLThresholdOptimizer": "._optimizers",
+    "SetMetric": "._scoring",
+    "ThresholdCurveDisplay": "._display",
+    "ThresholdOptimizedClassifier": "._classifier",
+    "TorchEmbedder": "._embedder",
+    "apply_thresholds": "._policies",
+    "get_set_metric": "._scoring",
+}
+
+__all__ = [  # the names of _LAZY, and the version
     "CoordinateThresholdOptimizer",
     "FixedThresholdOptimizer",
     "MultilabelStratifiedKFold",
@@ -28,12 +36,30 @@ __all__ = [
     "get_set_metric",
 ]
 
+if TYPE_CHECKING:  # for type checkers and IDEs; not run
+    from ._classifier import ThresholdOptimizedClassifier
+    from ._display import SGLCurveDisplay, ThresholdCurveDisplay
+    from ._embedder import TorchEmbedder
+    from ._optimizers import (
+        CoordinateThresholdOptimizer,
+        FixedThresholdOptimizer,
+        SGLThresholdOptimizer,
+    )
+    from ._policies import apply_thresholds
+    from ._scoring import SetMetric, get_set_metric
+    from ._split import MultilabelStratifiedKFold
+
 
 def __getattr__(name):
-    # TorchEmbedder needs torch: import it on first use, so that `import skthresh`
-    # (the command line, the numpy metrics) stays light.
-    if name == "TorchEmbedder":
-        from ._embedder import TorchEmbedder
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skthresh' has no attribute {name!r}")
+    from importlib import import_module
 
-        return TorchEmbedder
-    raise AttributeError(f"module 'skthresh' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups do not come here
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -105,7 +105,12 @@ def test_cli_fit_apply_evaluate_round_trip(files, run_cli):
     content = json.loads((d / "thr.json").read_text())
     expected = CoordinateThresholdOptimizer(scoring="f1_macro").fit(files["val_scores"],
                                                                     files["val_labels"])
-    assert content["thresholds"] == expected.thresholds_.tolist()
+    written = np.array(content["thresholds"])
+    # the same cuts as the library's thresholds, written as short decimals
+    np.testing.assert_array_equal(files["val_scores"] >= written,
+                                  files["val_scores"] >= expected.thresholds_)
+    assert all(len(repr(a)) <= len(repr(b)) for a, b in zip(content["thresholds"],
+                                                             expected.thresholds_.tolist()))
     assert content["labels"] == [0, 1, 2, 3, 4]
     assert content["tuning_score"] == pytest.approx(expected.best_score_)
     assert {k: content[k] for k in ("method", "metric", "rule", "skthresh_version")} == {
@@ -116,7 +121,7 @@ def test_cli_fit_apply_evaluate_round_trip(files, run_cli):
                     "--out", "pred.npy")
     assert apply.returncode == 0, apply.stderr
     pred = np.load(d / "pred.npy")
-    np.testing.assert_array_equal(pred, files["test_scores"] >= expected.thresholds_)
+    np.testing.assert_array_equal(pred, files["test_scores"] >= written)
     assert pred.dtype == np.int8
     assert f"Wrote pred.npy: 80 rows x 5 labels, {int(pred.sum())} positive(s)" in apply.stdout
 
@@ -187,7 +192,8 @@ def test_cli_sgl_from_npz_with_soft_labels(files, run_cli):
     assert fit.returncode == 0, fit.stderr
     content = json.loads((d / "sgl.json").read_text())
     expected = SGLThresholdOptimizer(device="cpu").fit(files["val_scores"], files["soft"])
-    np.testing.assert_allclose(content["thresholds"], expected.thresholds_)
+    np.testing.assert_array_equal(files["val_scores"] >= np.array(content["thresholds"]),
+                                  files["val_scores"] >= expected.thresholds_)
     assert content["method"] == "sgl" and content["device"] == "cpu"
     assert content["n_iter"] == expected.n_iter_
 
@@ -201,8 +207,9 @@ def test_cli_npz_key_for_both_files(files, run_cli):
                   "--method", "coordinate", "--out", "key.json")
     assert fit.returncode == 0, fit.stderr
     expected = CoordinateThresholdOptimizer().fit(files["val_scores"], files["val_labels"])
-    assert json.loads((d / "key.json").read_text())["thresholds"] == \
-        expected.thresholds_.tolist()
+    written = np.array(json.loads((d / "key.json").read_text())["thresholds"])
+    np.testing.assert_array_equal(files["val_scores"] >= written,
+                                  files["val_scores"] >= expected.thresholds_)
 
 
 def test_cli_apply_keeps_the_csv_header_of_the_scores(files, run_cli):
@@ -270,13 +277,26 @@ def test_cli_errors_exit_1_with_one_line(files, run_cli):
 
 
 def test_cli_help_shows_examples(files, run_cli):
-    """Check that --help lists the commands and worked examples."""
-    out = run_cli("fit", "--help")
-    assert out.returncode == 0
-    assert "--scores FILE" in out.stdout and "--method {sgl,coordinate,fixed}" in out.stdout
+    """Check that each command's --help shows its own examples, and the global one an overview."""
+    helps = {cmd: run_cli(cmd, "--help") for cmd in ("fit", "apply", "evaluate", "demo")}
+    assert all(out.returncode == 0 for out in helps.values())
+    fit = helps["fit"].stdout
+    assert "--scores FILE" in fit and "--method {sgl,coordinate,fixed}" in fit
+    assert "[--header | --no-header]" in fit
+    for cmd, out in helps.items():
+        examples = out.stdout.split("examples:", 1)[1]
+        commands = {line.split()[1] for line in examples.splitlines()
+                    if line.strip().startswith("skthresh ")}
+        assert commands == {cmd}, (cmd, commands)  # no other command's examples
     assert "skthresh fit --scores val_scores.npy --labels val_labels.npy --out " \
-        "thresholds.json" in out.stdout
-    assert "skthresh evaluate" in out.stdout
+        "thresholds.json" in fit
+    assert "skthresh apply --scores test_scores.npy --thresholds thresholds.json" in \
+        helps["apply"].stdout
+    overview = run_cli("--help")
+    assert overview.returncode == 0
+    for cmd in ("fit", "apply", "evaluate", "demo"):
+        assert f"skthresh {cmd}" in overview.stdout
+    assert "COMMAND --help" in overview.stdout
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -294,7 +314,7 @@ def test_cli_help_shows_examples(files, run_cli):
     (["evaluate", "--scores", "val_scores.npy", "--labels", "soft.npy", "--thresholds",
       "thr.json"], "evaluate needs 0/1 labels, got soft values such as 0.05"),
     (["fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy", "--scoring", "auc",
-      "--out", "x.json"], "Unknown scoring 'auc'"),
+      "--out", "x.json"], "--scoring: unknown metric 'auc'"),
     (["fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy", "--threshold", "0.3",
       "--out", "x.json"], "--threshold applies to --method fixed only."),
     (["fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy", "--method",
@@ -321,7 +341,7 @@ def test_cli_help_shows_examples(files, run_cli):
     (["fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy", "--out",
       "missing/x.json"], "the folder missing does not exist."),
     (["apply", "--scores", "one_label.npy", "--thresholds", "one.json", "--out", "p.npy",
-      "--at-least-one"], "at_least_one needs two labels or more"),
+      "--at-least-one"], "--at-least-one needs two labels or more"),
 ])
 def test_cli_error_messages(in_dir, capsys, argv, message):
     """Check the one-line error messages and exit status 1 of bad inputs."""
@@ -358,3 +378,339 @@ def test_cli_usage_errors_exit_2(capsys):
     assert "expected an integer >= 1, got 0" in capsys.readouterr().err
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"skthresh {skthresh.__version__}"
+
+
+# ---------------------------------------------------------------- reliability
+def _one_line_error(out, command):
+    """The one stderr line of a failed command (exit status 1, no traceback)."""
+    assert out.returncode == 1, (out.stdout, out.stderr)
+    assert out.stderr.startswith(f"skthresh {command}: error: "), out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    return out.stderr
+
+
+def test_cli_numeric_csv_header_is_never_read_silently(files, run_cli):
+    """Check that a numeric first row (pandas' header 0,1,2,...) is refused unless told.
+
+    The old reader took it for a data row: 81 predictions for 80 rows, and a
+    bogus row in the tuning data.
+    """
+    d = files["dir"]
+    numbered = [str(i) for i in range(5)]
+    _write_table(d / "pd_test.csv", files["test_scores"].astype(np.float64), numbered)
+    _write_table(d / "pd_val.csv", files["val_scores"].astype(np.float64), numbered)
+    _write_table(d / "pd_val_labels.csv", files["val_labels"], numbered)
+    (d / "numbered.json").write_text(json.dumps({"thresholds": [0.5] * 5}))
+
+    err = _one_line_error(run_cli("apply", "--scores", "pd_test.csv", "--thresholds",
+                                  "numbered.json", "--out", "pd_pred.npy"), "apply")
+    assert "pd_test.csv: the first row (0,1,2,3,...) holds numbers only" in err
+    assert "--header or --no-header" in err
+    assert not (d / "pd_pred.npy").exists()
+    err = _one_line_error(run_cli("fit", "--scores", "pd_val.csv", "--labels",
+                                  "pd_val_labels.csv", "--out", "pd.json"), "fit")
+    assert "pd_val.csv: the first row" in err
+
+    out = run_cli("apply", "--scores", "pd_test.csv", "--header", "--thresholds",
+                  "numbered.json", "--out", "pd_pred.npy")
+    assert out.returncode == 0, out.stderr
+    np.testing.assert_array_equal(np.load(d / "pd_pred.npy"), files["test_scores"] >= 0.5)
+    fit = run_cli("fit", "--scores", "pd_val.csv", "--labels", "pd_val_labels.csv", "--header",
+                  "--method", "fixed", "--out", "pd.json")
+    assert fit.returncode == 0, fit.stderr
+    content = json.loads((d / "pd.json").read_text())
+    assert content["labels"] == numbered and content["n_samples"] == 120
+
+    # --no-header: every row is data; a named header is then an error, not a silent skip
+    (d / "bare.csv").write_text("\n".join(",".join(repr(v) for v in row)
+                                          for row in files["test_scores"].tolist()) + "\n")
+    out = run_cli("apply", "--scores", "bare.csv", "--no-header", "--thresholds",
+                  "numbered.json", "--out", "bare_pred.npy")
+    assert out.returncode == 0, out.stderr
+    assert np.load(d / "bare_pred.npy").shape == (80, 5)
+    err = _one_line_error(run_cli("apply", "--scores", "val_scores.csv", "--no-header",
+                                  "--thresholds", "numbered.json", "--out", "x.npy"), "apply")
+    assert "val_scores.csv: line 1, column 1: 'dog' is not a number (--no-header" in err
+
+
+@pytest.mark.parametrize("command, out", [
+    ("fit", "val_scores.npy"),
+    ("fit", "./sub/../val_labels.npy"),
+    ("fit", "scores_link.npy"),
+    ("fit", "ABSOLUTE/val_scores.npy"),
+    ("apply", "test_scores.npy"),
+    ("apply", "guard.json"),
+    ("apply", "guard_hardlink.json"),
+])
+def test_cli_refuses_to_overwrite_an_input(files, run_cli, command, out):
+    """Check that --out naming an input (relative, absolute, symlink, hard link) is refused."""
+    d = files["dir"]
+    (d / "sub").mkdir(exist_ok=True)
+    (d / "guard.json").write_text(json.dumps({"thresholds": [0.5] * 5}))
+    for link, target, make in [("scores_link.npy", "val_scores.npy", Path.symlink_to),
+                               ("guard_hardlink.json", "guard.json", Path.hardlink_to)]:
+        if not (d / link).exists():
+            make(d / link, d / target)
+    out = out.replace("ABSOLUTE", str(d))
+    inputs = sorted(d.glob("*.npy")) + [d / "guard.json"]
+    before = {p: p.read_bytes() for p in inputs}
+    if command == "fit":
+        argv = ["fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy",
+                "--method", "fixed", "--out", out]
+    else:
+        argv = ["apply", "--scores", "test_scores.npy", "--thresholds", "guard.json",
+                "--out", out]
+    err = _one_line_error(run_cli(*argv), command)
+    assert f"--out {out} is the --" in err and "would overwrite the input" in err
+    assert {p: p.read_bytes() for p in inputs} == before
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("dup.csv", "dog,cat,dog\n0.1,0.2,0.3\n",
+     "dup.csv: columns 1 and 3 have the same name 'dog': label names must be unique."),
+    ("index.csv", ",dog,cat\n0,0.1,0.2\n",
+     "index.csv: column 1 of the header has no name (an index column, as pandas' to_csv"),
+    ("foreign.json", '{"format": "other-tool", "thresholds": [0.5, 0.5, 0.5, 0.5, 0.5]}',
+     "foreign.json is of format 'other-tool', not 'skthresh-thresholds'"),
+    ("future.json", '{"format": "skthresh-thresholds", "format_version": 2, '
+                    '"thresholds": [0.5, 0.5, 0.5, 0.5, 0.5]}',
+     "future.json is 'skthresh-thresholds' version 2, but skthresh "
+     f"{skthresh.__version__} reads version 1 only"),
+    ("badversion.json", '{"format_version": "1", "thresholds": [0.5, 0.5, 0.5, 0.5, 0.5]}',
+     "'format_version' must be an integer >= 1, got '1'."),
+    ("dupjson.json", '{"labels": ["a", "b", "a", "c", "d"], "thresholds": [0.5, 0.5, 0.5, '
+                     '0.5, 0.5]}', "labels 1 and 3 have the same name 'a'"),
+])
+def test_cli_refuses_duplicate_names_and_other_formats(in_dir, run_cli, name, text, message):
+    """Check duplicate or missing label names, and thresholds files this version cannot read."""
+    (in_dir / name).write_text(text)
+    if name.endswith(".csv"):
+        argv = ["fit", "--scores", name, "--labels", name, "--out", "x.json"]
+    else:
+        argv = ["apply", "--scores", "test_scores.npy", "--thresholds", name, "--out", "p.npy"]
+    err = _one_line_error(run_cli(*argv), argv[0])
+    assert message in err
+    assert not (in_dir / "x.json").exists() and not (in_dir / "p.npy").exists()
+
+
+def _corrupt_files(folder, scores):
+    """Write broken score files of each kind; return {file name: what the message says}."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    np.save(buffer, scores)
+    npy = buffer.getvalue()
+    (folder / "empty.npy").write_bytes(b"")
+    (folder / "truncated.npy").write_bytes(npy[:len(npy) // 2])
+    (folder / "half_header.npy").write_bytes(npy[:40])
+    (folder / "garbage.npy").write_bytes(b"this is not an array at all\n" * 4)
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    (folder / "objects.npy").write_bytes(buffer.getvalue())
+    with zipfile.ZipFile(folder / "objects.npz", "w") as archive:
+        archive.writestr("scores.npy", buffer.getvalue())
+    np.savez(folder / "good.npz", scores=scores)
+    npz = (folder / "good.npz").read_bytes()
+    (folder / "truncated.npz").write_bytes(npz[:len(npz) // 2])
+    (folder / "short.npz").write_bytes(npz[:3])
+    bad_crc = bytearray(npz)
+    at = npz.index(npy[-16:])  # a byte of the array's data, inside the stored member
+    bad_crc[at] ^= 0xFF
+    (folder / "bad_crc.npz").write_bytes(bytes(bad_crc))
+    (folder / "quote.csv").write_text('a,b\n0.1,0.2\n"0.3,0.4\n0.5,0.6\n')
+    (folder / "binary.csv").write_bytes(b"a,b\n\xff\xfe\x00\x81,0.2\n")
+    return {
+        "empty.npy": "empty.npy is empty (0 bytes)",
+        "truncated.npy": "truncated.npy is truncated: its header announces a float32 array "
+                         "of shape (120, 5) (2400 bytes of data) but only",
+        "half_header.npy": "half_header.npy is not a valid .npy array: the file is corrupt, "
+                           "truncated or of another format",
+        "garbage.npy": "garbage.npy is not a valid .npy array",
+        "objects.npy": "objects.npy holds an array of Python objects (dtype object)",
+        "objects.npz": "objects.npz[scores] holds an array of Python objects (dtype object)",
+        "truncated.npz": "truncated.npz is not a valid .npz file: it is corrupt or truncated",
+        "short.npz": "short.npz is not a valid .npz file (a zip archive of .npy arrays)",
+        "bad_crc.npz": "cannot read bad_crc.npz[scores]: the file is corrupt or truncated "
+                       "(Bad CRC-32",
+        "quote.csv": "quote.csv: line 3: a quoted value opened on this line is never closed",
+        "binary.csv": "cannot read binary.csv: 'utf-8' codec can't decode",
+    }
+
+
+def test_cli_corrupt_files_give_one_line(in_dir, run_cli, files):
+    """Check that corrupt, truncated and object-array files fail in one line naming the file.
+
+    Before, they printed a traceback (EOFError, BadZipFile, csv.Error) or
+    suggested ``allow_pickle`` for a file that is merely corrupt.
+    """
+    expected = _corrupt_files(in_dir, files["val_scores"])
+    for name, message in expected.items():
+        for argv in (["fit", "--scores", name, "--labels", "val_labels.npy", "--out", "c.json"],
+                     ["apply", "--thresholds", "c_thr.json", "--scores", name, "--out",
+                      "c.npy"]):
+            (in_dir / "c_thr.json").write_text(json.dumps({"thresholds": [0.5] * 5}))
+            err = _one_line_error(run_cli(*argv), argv[0])
+            assert message in err, (name, err)
+            assert "allow_pickle" not in err
+    assert not (in_dir / "c.json").exists() and not (in_dir / "c.npy").exists()
+
+
+def test_cli_fit_warns_in_one_line_when_no_label_has_a_positive(in_dir, run_cli):
+    """Check that fit succeeds with one readable warning line when there is nothing to learn."""
+    rng = np.random.default_rng(3)
+    np.save("no_pos_scores.npy", rng.random((40, 12)).astype(np.float32))
+    np.save("no_pos_labels.npy", np.zeros((40, 12), dtype=np.int8))
+    out = run_cli("fit", "--scores", "no_pos_scores.npy", "--labels", "no_pos_labels.npy",
+                  "--out", "no_pos.json")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count("\n") == 1, out.stderr
+    assert out.stderr.startswith("skthresh: warning: No label has a positive target in the "
+                                 "tuning data: the thresholds of label(s) [0, 1, 2, 3, 4, ..., "
+                                 "11] (12 in all) cannot be learned")
+    content = json.loads((in_dir / "no_pos.json").read_text())
+    assert content["n_iter"] == 0 and len(content["thresholds"]) == 12
+
+    names = ["dog", "cat", "bird"]
+    _write_table(in_dir / "np_scores.csv", rng.random((30, 3)), names)
+    labels = np.zeros((30, 3), dtype=np.int8)
+    labels[:5, 0] = 1
+    _write_table(in_dir / "np_labels.csv", labels, names)
+    out = run_cli("fit", "--scores", "np_scores.csv", "--labels", "np_labels.csv",
+                  "--method", "coordinate", "--out", "np.json")
+    assert out.returncode == 0, out.stderr
+    assert "skthresh: warning: Label(s) ['cat', 'bird'] have no positive target" in out.stderr
+
+
+def test_cli_keeps_labels_compact_and_maps_npy_scores(in_dir, files, monkeypatch):
+    """Check that 0/1 labels reach the optimizer as int8 and .npy scores are memory-mapped.
+
+    The old code upcast every label matrix to float64 (8 bytes an entry).
+    """
+    from skthresh import _cli
+    from skthresh._optimizers import BaseThresholdOptimizer
+
+    np.save("y_int64.npy", files["val_labels"].astype(np.int64))
+    np.save("y_bool.npy", files["val_labels"].astype(bool))
+    np.save("y_float.npy", files["val_labels"].astype(np.float32))
+    for name, dtype in [("y_int64.npy", np.int8), ("y_bool.npy", bool),
+                        ("y_float.npy", np.int8), ("val_labels.tsv", np.int8),
+                        ("val_labels.npy", np.int8)]:
+        labels = _cli._check_labels(_cli._read_array(name, None, "--labels"), allow_soft=True)
+        assert labels.dtype == dtype, name
+        np.testing.assert_array_equal(labels, files["val_labels"])
+    soft = _cli._check_labels(_cli._read_array("val.npz", "soft_labels", "--labels"),
+                              allow_soft=True)
+    assert soft.dtype.kind == "f"
+    scores = _cli._read_array("val_scores.npy", None, "--scores").values
+    assert isinstance(scores, np.memmap) or isinstance(scores.base, np.memmap)
+
+    seen = {}
+    fit = BaseThresholdOptimizer.fit
+
+    def spy(self, y_score, y_true, sample_weight=None):
+        seen["dtype"] = y_true.dtype
+        return fit(self, y_score, y_true, sample_weight)
+
+    monkeypatch.setattr(BaseThresholdOptimizer, "fit", spy)
+    assert main(["fit", "--scores", "val_scores.csv", "--labels", "val_labels.tsv",
+                 "--method", "coordinate", "--out", "compact.json"]) == 0
+    assert seen["dtype"] == np.int8
+
+
+def test_cli_writes_the_shortest_threshold_of_the_cut(in_dir, run_cli):
+    """Check that thresholds are written as the shortest decimal in the gap of their cut.
+
+    The library puts the threshold between the scores 0.2 and 0.21 at their
+    float midpoint, 0.20500000000000002; the file holds 0.205.
+    """
+    scores = np.array([[0.1, 0.1], [0.2, 0.3], [0.21, 0.7], [0.3, 0.9]])
+    labels = np.array([[0, 0], [0, 0], [1, 1], [1, 1]], dtype=np.int8)
+    np.save("gap_scores.npy", scores)
+    np.save("gap_labels.npy", labels)
+    out = run_cli("fit", "--scores", "gap_scores.npy", "--labels", "gap_labels.npy",
+                  "--method", "coordinate", "--out", "gap.json")
+    assert out.returncode == 0, out.stderr
+    assert '"thresholds": [\n    0.205,\n    0.5\n  ]' in (in_dir / "gap.json").read_text()
+
+    from skthresh._cli import _shortest_in_gap
+
+    assert _shortest_in_gap(0.20500000000000002, 0.2, 0.21) == 0.205
+    assert _shortest_in_gap(0.25000000745, 0.2000000029802, 0.3000000119) == 0.25
+    assert _shortest_in_gap(0.3, 0.3, 0.4) == 0.3  # at a score: kept
+    assert _shortest_in_gap(0.123456789, -np.inf, 0.2) == 0.123456789  # no gap: kept
+
+
+# ---------------------------------------------------------------- messages
+def test_cli_messages_use_option_names(in_dir, run_cli, monkeypatch):
+    """Check that library messages about the CLI's options speak of the options."""
+    import torch
+
+    from skthresh._cli import _cli_words
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # a CPU machine
+    err = _one_line_error(run_cli("fit", "--scores", "val_scores.npy", "--labels",
+                                  "val_labels.npy", "--device", "cuda", "--out", "d.json"), "fit")
+    assert "--device cuda asks for CUDA, but CUDA is not available" in err
+    assert "Use --device cpu, or --device auto" in err and "device=" not in err
+    err = _one_line_error(run_cli("fit", "--scores", "val_scores.npy", "--labels",
+                                  "val_labels.npy", "--device", "gpu", "--out", "d.json"), "fit")
+    assert "--device: expected cpu, cuda, cuda:<index> or auto, got 'gpu'." in err
+    err = _one_line_error(run_cli("fit", "--scores", "val_scores.npy", "--labels",
+                                  "val_labels.npy", "--scoring", "f1", "--out", "d.json"), "fit")
+    assert "--scoring f1 is the score of one label" in err and "scoring=" not in err
+    assert _cli_words("max_labels must be None, got max_labels=0.") == \
+        "--max-labels must be None, got --max-labels 0."
+    assert _cli_words("y_true has shape (3, 2), unlike y_score.") == \
+        "--labels has shape (3, 2), unlike --scores."
+
+
+@pytest.mark.parametrize("scoring, hint", [("accuracy", ""),
+                                           ("f1-macro", " (did you mean f1_macro?)")])
+def test_cli_unknown_scoring_lists_the_names(in_dir, run_cli, scoring, hint):
+    """Check that an unknown --scoring lists names the command line takes (no SetMetric)."""
+    err = _one_line_error(run_cli("fit", "--scores", "val_scores.npy", "--labels",
+                                  "val_labels.npy", "--scoring", scoring, "--out", "s.json"),
+                          "fit")
+    assert f"--scoring: unknown metric {scoring!r}{hint}." in err
+    assert "f1_micro" in err and "jaccard_samples" in err and "f2_macro" in err
+    assert "SetMetric" not in err and "Tversky" not in err
+
+
+def test_cli_module_imports_only_the_standard_library():
+    """Check that skthresh._cli imports no third-party module at import time.
+
+    Together with a light ``skthresh/__init__.py`` this is what makes
+    ``skthresh --version`` and ``--help`` fast; and the method names it spells
+    out are the optimizers' registry.
+    """
+    import ast
+
+    from skthresh import _cli
+    from skthresh._optimizers import OPTIMIZERS
+
+    tree = ast.parse(Path(_cli.__file__).read_text())
+    top = {alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import)
+           for alias in node.names}
+    top |= {(node.module or "").split(".")[0] for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.level == 0}
+    assert not any(isinstance(node, ast.ImportFrom) and node.level for node in tree.body)
+    assert top <= set(sys.stdlib_module_names) | {"__future__"}, top
+    assert _cli.METHODS == tuple(OPTIMIZERS)
+
+
+# ---------------------------------------------------------------- demo
+def test_cli_demo_beats_the_half_cut(run_cli):
+    """Check that the demo runs offline on generated data and learned thresholds win."""
+    out = run_cli("demo", "--n-samples", "1000", "--n-labels", "20")
+    assert out.returncode == 0, out.stderr
+    rows = {}
+    for line in out.stdout.splitlines():
+        parts = line.rsplit(maxsplit=3)
+        if len(parts) == 4 and parts[-1].endswith("s") and parts[1][0].isdigit():
+            rows[parts[0].strip()] = (float(parts[1]), float(parts[2]))
+    assert set(rows) == {"0.5 for every label", "learned: sgl (default)",
+                         "learned: coordinate"}, out.stdout
+    assert rows["learned: sgl (default)"][0] > rows["0.5 for every label"][0] + 0.05
+    assert rows["learned: coordinate"][0] > rows["0.5 for every label"][0] + 0.05
+    assert "1000 validation rows" in out.stdout

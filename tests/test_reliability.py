@@ -202,3 +202,21 @@ def test_string_or_categorical_targets_name_the_argument_and_the_rule(y):
     with pytest.raises(ValueError, match=r"y_true must hold numbers: 0/1 labels or soft "
                                          r"targets in \[0, 1\]"):
         CoordinateThresholdOptimizer().fit(np.random.rand(4, 2), y)
+
+
+def test_public_names_are_lazy_and_listed():
+    """Check that every name of __all__ resolves, and importing skthresh stays light."""
+    import subprocess
+    import sys
+
+    import skthresh
+
+    assert set(skthresh.__all__) - {"__version__"} == set(skthresh._LAZY)
+    for name in skthresh.__all__:
+        assert getattr(skthresh, name) is not None
+    assert set(skthresh.__all__) <= set(dir(skthresh))
+    code = "import sys, skthresh; print(sorted(m for m in ('sklearn', 'torch', 'scipy') " \
+           "if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
