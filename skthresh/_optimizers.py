@@ -30,7 +30,7 @@ from ._validation import (
     check_weights,
     resolve_device,
 )
-from .exceptions import UndefinedThresholdWarning
+from .exceptions import SkthreshWarning, UndefinedThresholdWarning
 
 _N_SHARED_CANDIDATES = 1024
 
@@ -786,6 +786,14 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         if not isinstance(self.init, str):
             init = np.broadcast_to(np.asarray(self.init, dtype=np.float64), (ss.n_labels,))
             init_cuts = ss.cuts_from_thresholds(init)
+            outside = np.flatnonzero(trainable & ((init_cuts == 0) | (init_cuts == ss.n_samples)))
+            if outside.size:
+                warnings.warn(SkthreshWarning(
+                    f"init puts the threshold of label(s) {outside.tolist()[:10]} outside "
+                    "their tuning scores (below the lowest or above the highest): SGL moves "
+                    "a threshold by about learning_rate per epoch on its rank axis, where "
+                    "the scores' ends are far apart, so it may never reach them. Start "
+                    "inside the scores' range, or use init='auto'."), stacklevel=4)
         positions, curve = learn_positions(
             problem, metric, problem.positions_from_cuts(init_cuts), trainable=trainable,
             max_iter=self.max_iter, learning_rate=self.learning_rate, sigma=self.sigma,

@@ -220,3 +220,19 @@ def test_public_names_are_lazy_and_listed():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("init", [10.0, -10.0])
+def test_sgl_start_outside_the_scores_warns(init):
+    """Check the warning for an init outside every score, where SGL may not reach them."""
+    from skthresh.exceptions import SkthreshWarning
+
+    rng = np.random.default_rng(0)
+    y = (rng.random((300, 3)) < 0.2).astype(int)
+    scores = 0.4 * y + 0.6 * rng.random(y.shape)
+    with pytest.warns(SkthreshWarning, match=r"init puts the threshold of label\(s\) \[0, 1, 2\]"
+                                             " outside their tuning scores"):
+        SGLThresholdOptimizer(init=init, max_iter=5).fit(scores, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SGLThresholdOptimizer(init=0.5, max_iter=5).fit(scores, y)
