@@ -926,6 +926,10 @@ def build_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, help=summary, description=description,
                                    epilog=epilog, formatter_class=formatter)
 
+    def thresholds_option(sub):
+        sub.add_argument("--thresholds", required=True, metavar="FILE",
+                         help="JSON file written by `skthresh fit`")
+
     def scores_option(sub):
         sub.add_argument("--scores", required=True, metavar="FILE",
                          help="score matrix (rows x labels): .npy, .npz, .csv or .tsv")
@@ -980,8 +984,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Predict labels: score >= threshold for each label, then the optional policies.",
         APPLY_EPILOG)
     scores_option(apply)
-    apply.add_argument("--thresholds", required=True, metavar="FILE",
-                       help="JSON file written by `skthresh fit`")
+    thresholds_option(apply)
     apply.add_argument("--out", required=True, metavar="FILE",
                        help="predictions: .npy (int8 0/1), .csv or .tsv (with a header)")
     policy_options(apply)
@@ -993,8 +996,7 @@ def build_parser() -> argparse.ArgumentParser:
         EVALUATE_EPILOG)
     scores_option(evaluate)
     labels_option(evaluate, "0/1")
-    evaluate.add_argument("--thresholds", required=True, metavar="FILE",
-                          help="JSON file written by `skthresh fit`")
+    thresholds_option(evaluate)
     policy_options(evaluate)
 
     demo = command(
