@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from ._scoring import SetMetric, get_set_metric, tversky_from_counts
-from ._validation import check_scores, check_targets, check_weights
+from ._validation import check_scores, check_targets, check_thresholds, check_weights
 
 __all__ = ["SGLCurveDisplay", "ThresholdCurveDisplay"]
 
@@ -384,14 +384,9 @@ class ThresholdCurveDisplay:
                 "label columns."
             )
         if thresholds is not None:
-            thresholds = np.asarray(thresholds, dtype=np.float64).reshape(-1)
-            if thresholds.shape != (n_labels,):
-                raise ValueError(
-                    f"thresholds has {thresholds.size} values, but the scores have {n_labels} "
-                    "label columns."
-                )
+            thresholds = check_thresholds(thresholds, n_labels)
             if not np.isfinite(thresholds).all():
-                raise ValueError("thresholds contains NaN or infinite values.")
+                raise ValueError("thresholds contains infinite values, which cannot be drawn.")
         selected = _select_labels(labels, label_names)
 
         grids, values, marks, mark_values = [], [], [], []
