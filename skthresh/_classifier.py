@@ -39,7 +39,7 @@ from sklearn.utils.validation import (
 from ._optimizers import OPTIMIZERS, BaseThresholdOptimizer
 from ._policies import apply_thresholds
 from ._response import resolve_response_method, scores_matrix
-from ._scoring import get_set_metric, is_binary_name
+from ._scoring import get_set_metric, is_binary_name, refuse_binary_name
 from ._split import MultilabelStratifiedKFold
 from ._validation import align_columns, check_targets, check_weights
 from .exceptions import UndefinedThresholdWarning
@@ -276,13 +276,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         """``scoring`` made concrete for this target type (binary or multi-label)."""
         if self.scoring is None:
             return "f1" if self._binary else "f1_micro"
-        if not self._binary and is_binary_name(self.scoring):
-            raise ValueError(
-                f"scoring={self.scoring!r} is the score of one label (scikit-learn's binary "
-                f"{self.scoring!r}); for a multi-label target use an average: "
-                f"'{self.scoring}_micro', '{self.scoring}_macro', '{self.scoring}_weighted' or "
-                f"'{self.scoring}_samples'."
-            )
+        if not self._binary:
+            refuse_binary_name(self.scoring, "for a multi-label target")
         if self._binary and isinstance(self.scoring, str) and not is_binary_name(self.scoring):
             plain = self.scoring.rsplit("_", 1)[0]
             get_set_metric(self.scoring)  # an unknown name gets its own message first

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
 from ._policies import apply_thresholds
-from ._scoring import SetMetric, get_set_metric, is_binary_name, tversky_from_counts
+from ._scoring import SetMetric, get_set_metric, refuse_binary_name, tversky_from_counts
 from ._split import MultilabelStratifiedKFold
 from ._validation import (
     align_columns,
@@ -168,13 +168,8 @@ class BaseThresholdOptimizer(BaseEstimator):
         targets = check_targets(y_true, scores.shape)
         weights = check_weights(sample_weight, scores.shape[0])
         metric = get_set_metric(self.scoring)
-        if is_binary_name(self.scoring) and scores.shape[1] > 1:
-            raise ValueError(
-                f"scoring={self.scoring!r} is the score of one label (scikit-learn's binary "
-                f"{self.scoring!r}); with {scores.shape[1]} labels use an average: "
-                f"'{self.scoring}_micro', '{self.scoring}_macro', '{self.scoring}_weighted' or "
-                f"'{self.scoring}_samples'."
-            )
+        if scores.shape[1] > 1:
+            refuse_binary_name(self.scoring, f"with {scores.shape[1]} labels")
         return scores, targets, weights, metric
 
     def _check_settings(self, n_labels: int) -> None:

@@ -141,6 +141,30 @@ def is_binary_name(scoring: Any) -> bool:
     return match is not None and match.group("average") is None
 
 
+def refuse_binary_name(scoring: Any, context: str) -> None:
+    """Raise when ``scoring`` is a binary (plain) name used for several labels.
+
+    Parameters
+    ----------
+    scoring : str or SetMetric
+        The objective.
+    context : str
+        Where the several labels come from, for the message (``"with 5 labels"``,
+        ``"for a multi-label target"``).
+
+    Raises
+    ------
+    ValueError
+        Naming the averaged names to use instead.
+    """
+    if is_binary_name(scoring):
+        raise ValueError(
+            f"scoring={scoring!r} is the score of one label (scikit-learn's binary "
+            f"{scoring!r}); {context} use an average: '{scoring}_micro', '{scoring}_macro', "
+            f"'{scoring}_weighted' or '{scoring}_samples'."
+        )
+
+
 @dataclass(frozen=True)
 class SetMetric:
     """A set metric of the Tversky family and its averaging.
