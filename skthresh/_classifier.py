@@ -130,8 +130,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
           stratification, rows shuffled with ``random_state``), so that each
           fold's model sees every label and label mix: many real files are
           ordered by label, and unshuffled folds then give biased
-          out-of-fold scores (on one such dataset a plain ``KFold`` lost
-          9.4 micro-F1 points to the untuned 0.5 cut);
+          out-of-fold scores (a fold's model may never see the label its
+          held-out rows carry);
         * float in (0, 1): one shuffled split holding out that fraction;
         * a splitter or an iterable of (train, test) index arrays;
         * ``"prefit"``: ``estimator`` is already fitted and the thresholds are
