@@ -731,8 +731,14 @@ def _cmd_fit(args) -> int:
         optimizer.set_params(device=args.device)
     if args.threshold is not None:
         optimizer.set_params(threshold=args.threshold)
+    values = scores.values  # a .npy file is a memory map: the optimizers read it in chunks
+    if not metric.decomposable and args.method != "fixed":
+        import numpy as np
+
+        # learning the per-sample average needs whole rows: read them as arrays
+        values, targets = np.asarray(values), np.asarray(targets)
     with warnings.catch_warnings(record=True) as caught:  # the filters in force apply
-        optimizer.fit(scores.values, targets)
+        optimizer.fit(values, targets)
     shown = set()
     for w in caught:  # once each, labels by name when the files name them
         message = w.message

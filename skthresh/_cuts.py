@@ -86,6 +86,25 @@ def for_label_chunks(n_labels: int, size: int, work) -> None:
             done.result()
 
 
+def sorted_label_major(scores: np.ndarray, then=None) -> np.ndarray:
+    """Each label's scores sorted ascending, as a new C-ordered (n_labels, n_samples) array.
+
+    ``then(out, labels)``, when given, runs on each slice of labels right
+    after it is sorted, in the same thread (see :func:`for_label_chunks`).
+    """
+    out = np.empty(scores.shape[::-1], dtype=scores.dtype)  # a copy: never sort the input
+
+    def sort(labels: slice) -> None:
+        block = out[labels]
+        _transposed_copy(scores[:, labels], out=block)
+        block.sort(axis=1)
+        if then is not None:
+            then(out, labels)
+
+    for_label_chunks(scores.shape[1], scores.size, sort)
+    return out
+
+
 def _first_equal(sorted_rows: np.ndarray, row: np.ndarray, position: np.ndarray) -> np.ndarray:
     """First position of each ``sorted_rows[row, position]`` in its row.
 
@@ -186,6 +205,35 @@ class SortedScores:
         starts = np.where(new_block, np.arange(n)[:, None], 0)
         return np.maximum.accumulate(starts, axis=0)
 
+    def top_scores(self) -> np.ndarray:
+        """Highest score of each label, shape (n_labels,)."""
+        return self._values_t[:, -1]
+
+    def lowest_tied(self) -> np.ndarray:
+        """Whether each label's lowest score occurs more than once, shape (n_labels,)."""
+        if self.n_samples < 2:
+            return np.zeros(self.n_labels, dtype=bool)
+        return self._values_t[:, 0] == self._values_t[:, 1]
+
+    def shared_candidates(self) -> np.ndarray:
+        """Candidate thresholds shared by all labels (see :func:`shared_candidates`)."""
+        return shared_candidates(self._values_t)
+
+    def bin_starts(self, max_bins: int) -> np.ndarray:
+        """Cuts at the boundaries of ``min(max_bins, n)`` rank bins per label, (B + 1, L).
+
+        Bin ``b`` of a label starts at the block start of sorted position
+        ``floor(b n / B)``; a block of equal scores that spans several such
+        positions leaves the later bins empty. The last row is ``n``.
+        """
+        n = self.n_samples
+        n_bins = int(min(max_bins, n))
+        starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
+        first_pos = np.empty((n_bins + 1, self.n_labels), dtype=np.int64)
+        first_pos[:-1] = self.block_start(starts)
+        first_pos[-1] = n
+        return first_pos
+
     def valid_cuts(self, label: int) -> np.ndarray:
         """Valid cuts of one label: 0, n and every position between two different scores."""
         col = self._values_t[label]
@@ -274,18 +322,13 @@ class _HardScores(SortedScores):
         counts = np.bincount(label_of, minlength=n_labels)
         offsets = np.concatenate([[0], np.cumsum(counts)])
         position = np.empty(label_of.size, dtype=np.int64)
-        # A copy, always (the in-place sort must not touch the input).
-        self._values_t = np.empty((n_labels, n), dtype=scores.dtype)
 
-        def sort_and_locate(labels: slice) -> None:
-            block = self._values_t[labels]
-            _transposed_copy(scores[:, labels], out=block)
-            block.sort(axis=1)
+        def locate(values_t: np.ndarray, labels: slice) -> None:
             for c in range(labels.start, labels.stop):
                 seg = slice(offsets[c], offsets[c + 1])
-                position[seg] = np.searchsorted(self._values_t[c], pos_scores[seg], side="left")
+                position[seg] = np.searchsorted(values_t[c], pos_scores[seg], side="left")
 
-        for_label_chunks(n_labels, scores.size, sort_and_locate)
+        self._values_t = sorted_label_major(scores, then=locate)
         self._keys = np.sort(label_of.astype(np.int64) * (n + 1) + position)
         self._key_offsets = offsets
         self.total_pos = counts.astype(np.float64)
@@ -309,6 +352,122 @@ class _HardScores(SortedScores):
         found = np.searchsorted(self._keys, base + cuts, side="left")
         pos = (found - self._key_offsets[label_ids]).astype(np.float64)
         return pos, cuts - pos
+
+
+class BinnedScores(SortedScores):
+    """What a :class:`SortedScores` knows, at a few known thresholds per label only.
+
+    Built from the statistics of scores read in chunks
+    (:class:`skthresh._streaming.ScoreStatistics`), never from the rows
+    themselves. For each label and each known threshold ``q`` it holds the
+    number of rows below ``q`` (that count is a valid cut), the positive and
+    negative mass of those rows, the highest score below ``q`` and the lowest
+    at or above it. Cuts are row counts, as for the rows in memory, but only
+    the cuts of the known thresholds are known: they are the valid cuts here.
+
+    Parameters
+    ----------
+    known : ndarray of shape (M, n_labels)
+        Known thresholds, sorted in each column, ``-inf`` first and ``inf`` last.
+    bin_rows : ndarray of int, shape (B + 1,  n_labels)
+        Rows of ``known`` at the boundaries of the rank bins (first ``-inf``,
+        last ``inf``), for :meth:`bin_starts`.
+    n_bins : int
+        The ``max_bins`` the bins were made for.
+    below, pos_below, neg_below, max_below, min_above : ndarrays of shape (M, n_labels)
+        The statistics at each known threshold.
+    lowest_two : ndarray of shape (2, n_labels)
+        The two lowest scores of each label (``inf`` where fewer rows).
+    candidates : ndarray of shape (G,)
+        Candidate shared thresholds (all of them among the known thresholds).
+    """
+
+    def __init__(self, known, bin_rows, n_bins, below, pos_below, neg_below, max_below,
+                 min_above, lowest_two, candidates):
+        self._known, self._bin_rows, self._n_bins = known, bin_rows, n_bins
+        self._below, self._pos_below, self._neg_below = below, pos_below, neg_below
+        self._max_below, self._min_above = max_below, min_above
+        self._lowest_two, self._candidates = lowest_two, candidates
+        self.total_pos, self.total_neg = pos_below[-1].copy(), neg_below[-1].copy()
+
+    @property
+    def values(self):  # noqa: D102
+        raise AttributeError("binned scores keep statistics, not the sorted scores")
+
+    @property
+    def n_samples(self) -> int:  # noqa: D102
+        return int(self._below[-1, 0])
+
+    @property
+    def n_labels(self) -> int:  # noqa: D102
+        return self._known.shape[1]
+
+    def _rows_of(self, cuts, c):
+        """Rows of ``known`` whose count below is each of ``cuts`` (known cuts) of label c."""
+        return np.searchsorted(self._below[:, c], cuts, side="left")
+
+    def mass_below(self, cuts, label=None):  # noqa: D102
+        cuts = np.asarray(cuts)
+        if label is not None:
+            rows = self._rows_of(cuts, label)
+            return self._pos_below[rows, label], self._neg_below[rows, label]
+        pos, neg = np.empty(cuts.shape), np.empty(cuts.shape)
+        for c in range(self.n_labels):
+            rows = self._rows_of(cuts[..., c], c)
+            pos[..., c], neg[..., c] = self._pos_below[rows, c], self._neg_below[rows, c]
+        return pos, neg
+
+    def valid_cuts(self, label):  # noqa: D102
+        return np.unique(self._below[:, label])
+
+    def top_scores(self):  # noqa: D102
+        return self._max_below[-1]
+
+    def lowest_tied(self):  # noqa: D102
+        return self._lowest_two[0] == self._lowest_two[1]
+
+    def shared_candidates(self):  # noqa: D102
+        return self._candidates
+
+    def bin_starts(self, max_bins):  # noqa: D102
+        if max_bins != self._n_bins:
+            raise ValueError(f"these statistics were gathered for {self._n_bins} bins per "
+                             f"label, not {max_bins}.")
+        return np.take_along_axis(self._below, self._bin_rows, axis=0)
+
+    def block_start(self, positions):  # noqa: D102
+        raise NotImplementedError("binned scores know the block starts of their bins only")
+
+    def cuts_from_thresholds(self, thresholds):
+        """Cuts of ``scores >= thresholds``: exact when no row lies between the
+        threshold and a known threshold, else the nearer of the two known cuts
+        around it (by score)."""
+        t = np.asarray(thresholds, dtype=np.float64)
+        out = np.empty(t.shape, dtype=np.int64)
+        for c in range(self.n_labels):
+            tc = t[..., c]
+            m = np.searchsorted(self._known[:, c], tc, side="right") - 1  # known[m] <= t
+            m = np.clip(m, 0, len(self._known) - 2)
+            low_cut, high_cut = self._below[m, c], self._below[m + 1, c]
+            first_above = self._min_above[m, c]  # lowest score at or above known[m]
+            last_below = self._max_below[m + 1, c]  # highest score below known[m + 1]
+            exact_low = tc <= first_above
+            exact_high = tc > last_below
+            nearer_low = (tc - first_above) <= (last_below - tc)
+            out[..., c] = np.where(exact_low | (~exact_high & nearer_low), low_cut, high_cut)
+        return out
+
+    def thresholds_from_cuts(self, cuts):  # noqa: D102
+        cuts = np.asarray(cuts)
+        cols = np.arange(self.n_labels)
+        rows = np.array([self._rows_of(cuts[c], c) for c in cols])
+        low = self._max_below[rows, cols]
+        high = self._min_above[rows, cols]
+        mid = low + (high - low) / 2
+        mid = np.where(mid > low, mid, high)
+        top = np.nextafter(self.top_scores(), np.inf)
+        n = self.n_samples
+        return np.where(cuts <= 0, self._lowest_two[0], np.where(cuts >= n, top, mid))
 
 
 def _is_hard(targets: np.ndarray) -> bool:
@@ -335,6 +494,34 @@ def sort_scores(scores: np.ndarray, targets: np.ndarray, weights: np.ndarray) ->
     if (weights == 1).all() and _is_hard(targets):
         return _HardScores(scores, targets)
     return _CumulativeScores(scores, targets, weights)
+
+
+# Candidates of the shared threshold: all midpoints up to this many distinct pooled
+# scores, else this many quantiles (a quarter of it beyond 64 labels).
+_N_SHARED_CANDIDATES = 1024
+_POOLED_SAMPLE = 200_000
+
+
+def shared_candidates(values_t: np.ndarray) -> np.ndarray:
+    """Candidate thresholds shared by all labels, from scores sorted per label.
+
+    ``values_t`` (n_labels, n) holds each label's scores sorted ascending. The
+    candidates are the midpoints between the distinct pooled scores (with the
+    lowest score and the next float above the highest) when there are at most
+    ``G`` of them, otherwise ``G`` quantiles of the pooled scores, with
+    ``G = 1024`` up to 64 labels and ``G = 256`` beyond (where counting every
+    candidate in every label dominates the cost of a fit). Above 200,000
+    scores an evenly strided subset of the pooled scores is used.
+    """
+    pooled = values_t.ravel()  # label-major: a view when contiguous
+    if pooled.size > _POOLED_SAMPLE:
+        pooled = pooled[::pooled.size // _POOLED_SAMPLE + 1]
+    distinct = np.unique(pooled).astype(np.float64)  # (float32 sorts faster; casts are exact)
+    n_candidates = _N_SHARED_CANDIDATES if values_t.shape[0] <= 64 else _N_SHARED_CANDIDATES // 4
+    if distinct.size <= n_candidates:
+        return np.concatenate([distinct[:1], (distinct[1:] + distinct[:-1]) / 2,
+                               np.nextafter(distinct[-1:], np.inf)])
+    return np.unique(np.quantile(distinct, np.linspace(0, 1, n_candidates)))
 
 
 # ------------------------------------------------------------------ rank positions
@@ -406,17 +593,12 @@ class RankProblem:
 def binned_problem(ss: SortedScores, max_bins: int) -> RankProblem:
     """Group each label's sorted rows into rank bins that never split ties.
 
-    Bin ``b`` of a label starts at the block start of sorted position
-    ``floor(b n / B)``; a block of equal scores that spans several such
-    positions leaves the later bins empty. With ``n <= max_bins`` every
-    block is its own bin and the binned problem is exact.
+    The bins are those of :meth:`SortedScores.bin_starts`. With
+    ``n <= max_bins`` every block of equal scores is its own bin and the
+    binned problem is exact.
     """
-    n = ss.n_samples
-    n_bins = int(min(max_bins, n))
-    starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
-    first_pos = np.empty((n_bins + 1, ss.n_labels), dtype=np.int64)
-    first_pos[:-1] = ss.block_start(starts)
-    first_pos[-1] = n
+    first_pos = ss.bin_starts(max_bins)
+    n_bins = first_pos.shape[0] - 1
     pos, neg = ss.mass_in_bins(first_pos)
     u = rank_axis((np.arange(n_bins) + 0.5) / n_bins)
     return RankProblem(u, pos, neg, n_bins, first_pos)

@@ -22,6 +22,15 @@ from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
 from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric, refuse_binary_name, tversky_from_counts
 from ._split import MultilabelStratifiedKFold
+from ._streaming import (
+    MetricTotals,
+    PartialState,
+    check_chunk,
+    check_streamed_shapes,
+    is_streamed,
+    streamed_metric,
+    streamed_statistics,
+)
 from ._validation import (
     align_columns,
     check_scores,
@@ -31,8 +40,6 @@ from ._validation import (
     resolve_device,
 )
 from .exceptions import SkthreshWarning, UndefinedThresholdWarning
-
-_N_SHARED_CANDIDATES = 1024
 
 # Candidate strengths of shrinkage="auto", chosen by cross-validation on the tuning rows
 # (inf: every label takes the shared threshold), and the number of folds.
@@ -63,14 +70,12 @@ def shrink_toward(thresholds, shared: float, positives, strength: float) -> np.n
     return shared + weight * (thresholds - shared)
 
 
-def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: SetMetric,
-                          zero_division: float = 0.0):
+def shared_threshold_cuts(ss: SortedScores, metric: SetMetric, zero_division: float = 0.0,
+                          rows=None):
     """Best single threshold shared by all labels, among pooled-score candidates.
 
-    The candidates are the midpoints between the distinct pooled scores when
-    there are at most ``G`` of them, otherwise ``G`` quantiles of the pooled
-    scores, with ``G = 1024`` up to 64 labels and ``G = 256`` beyond (where
-    counting every candidate in every label dominates the cost of a fit).
+    The candidates are those of :func:`skthresh._cuts.shared_candidates`.
+    ``rows`` (scores, targets, weights) are needed for the per-sample average only.
 
     Returns
     -------
@@ -79,17 +84,7 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
     cuts : ndarray of int, shape (n_labels,)
         The cuts it makes on each label.
     """
-    pooled = ss.values.ravel(order="K")  # a view: the sorted scores are contiguous
-    if pooled.size > 200_000:
-        step = pooled.size // 200_000 + 1
-        pooled = pooled[::step]
-    distinct = np.unique(pooled).astype(np.float64)  # (float32 sorts faster; casts are exact)
-    n_candidates = _N_SHARED_CANDIDATES if ss.n_labels <= 64 else _N_SHARED_CANDIDATES // 4
-    if distinct.size <= n_candidates:
-        candidates = np.concatenate([distinct[:1], (distinct[1:] + distinct[:-1]) / 2,
-                                     np.nextafter(distinct[-1:], np.inf)])
-    else:
-        candidates = np.unique(np.quantile(distinct, np.linspace(0, 1, n_candidates)))
+    candidates = ss.shared_candidates()
     if metric.decomposable:
         # (G, L), C-ordered: the counts sum in the same order whatever the count
         # path, so exact ties between candidates always resolve alike
@@ -100,6 +95,7 @@ def shared_threshold_cuts(scores, targets, weights, ss: SortedScores, metric: Se
         return float(candidates[best]), cuts[best].copy()
     if candidates.size > 128:
         candidates = np.unique(np.quantile(candidates, np.linspace(0, 1, 128)))
+    scores, targets, weights = rows
     values = np.array([
         metric.score(targets, (scores >= c).astype(np.float64), weights,
                      xp=np, zero_division=zero_division)
@@ -128,7 +124,9 @@ class BaseThresholdOptimizer(BaseEstimator):
         Parameters
         ----------
         y_score : array-like of shape (n_samples, n_labels) or (n_samples,)
-            Scores of a trained model, of any scale.
+            Scores of a trained model, of any scale. A NumPy memory map
+            (``np.load(path, mmap_mode="r")``) or a Dask array is read in
+            chunks, never whole (see :ref:`larger_than_memory`).
         y_true : array-like or sparse matrix, same shape as ``y_score``
             Targets: 0/1 labels, or soft targets in [0, 1].
         sample_weight : array-like of shape (n_samples,), default=None
@@ -139,25 +137,101 @@ class BaseThresholdOptimizer(BaseEstimator):
         self : object
             The fitted optimizer.
         """
+        self.__dict__.pop("_partial", None)
+        if is_streamed(y_score):
+            metric = self._check_streamed_params(y_score)
+            stats = streamed_statistics(y_score, y_true, sample_weight, self._stream_bins(),
+                                        self.verbose)
+            self._fit_sorted(stats.binned_scores(), metric, None)
+            return self
         scores, targets, weights, metric = self._check_fit_inputs(y_score, y_true, sample_weight)
         self._check_settings(scores.shape[1])
-        self.shrinkage_ = self._shrinkage_strength(scores, targets, weights, metric)
-        exact, shared, ss, has_pos, tied_bottom = self._learn_thresholds(
-            scores, targets, weights, metric)
+        self._fit_sorted(sort_scores(scores, targets, weights), metric, (scores, targets, weights))
+        return self
+
+    def partial_fit(self, y_score, y_true, sample_weight=None):
+        """Add a chunk of rows, then learn the thresholds from every row seen so far.
+
+        For scores that arrive in chunks (batch by batch from a model, or read
+        from files one at a time) and never fit in memory together. Each call
+        adds the chunk's per-label statistics and learns the thresholds again
+        from all the statistics (the cost of that step depends on the labels
+        and bins, not on the rows seen). The first rows, up to about 2**25
+        scores, are kept to choose each label's bins; until then the fit is
+        exactly :meth:`fit` on the rows seen. Later chunks only add counts, so
+        the bins come from the first rows: make them representative (shuffled).
+        Only label-decomposable metrics (micro, macro, weighted) can be learned
+        this way. :meth:`fit` starts afresh.
+
+        Parameters
+        ----------
+        y_score : array-like of shape (n_chunk, n_labels) or (n_chunk,)
+            Scores of the chunk.
+        y_true : array-like or sparse matrix, same shape as ``y_score``
+            Targets of the chunk.
+        sample_weight : array-like of shape (n_chunk,), default=None
+            Row weights of the chunk.
+
+        Returns
+        -------
+        self : object
+            The optimizer, fitted to every row seen.
+        """
+        state = self.__dict__.get("_partial")
+        if state is None:
+            metric = self._check_streamed_params(y_score, method="partial_fit")
+        else:
+            metric = get_set_metric(self.scoring)
+        scores, targets, weights = check_chunk(y_score, y_true, sample_weight)
+        if state is None:
+            state = self._partial = PartialState(scores.shape[1], self._stream_bins())
+        state.add(scores, targets, weights)
+        self._fit_sorted(state.sorted_scores(), metric, None)
+        return self
+
+    def _check_streamed_params(self, y_score, method: str = "fit") -> SetMetric:
+        """The metric, after refusing what streamed rows cannot give."""
+        self._validate_params()
+        metric = get_set_metric(self.scoring)
+        n_labels = 1 if np.ndim(y_score) == 1 else np.shape(y_score)[1]
+        if n_labels > 1:
+            refuse_binary_name(self.scoring, f"with {n_labels} labels")
+        where = ("partial_fit" if method == "partial_fit"
+                 else "scores read in chunks (a memory map or a Dask array)")
+        if not metric.decomposable:
+            raise ValueError(
+                f"The per-sample average ({metric.name or 'samples'}) needs each row's labels "
+                f"together, so it cannot be learned from {where}: use a micro, macro or "
+                "weighted average, or load the scores into memory (np.asarray).")
+        if getattr(self, "shrinkage", 0.0) == "auto":
+            raise ValueError(
+                f"shrinkage='auto' cross-validates on rows held in memory, so it cannot be "
+                f"used with {where}: pass a number (0 keeps the learned thresholds).")
+        self.label_names_ = None
+        self._check_settings(n_labels)
+        return metric
+
+    def _stream_bins(self) -> int:
+        """Bins per label of the statistics of streamed rows."""
+        return self.n_bins
+
+    def _fit_sorted(self, ss: SortedScores, metric, rows) -> None:
+        """Learn from sorted scores; ``rows`` (scores, targets, weights), or None when streamed."""
+        self.shrinkage_ = self._shrinkage_strength(metric, rows)
+        exact, shared, has_pos, tied_bottom = self._learn_thresholds(ss, metric, rows)
         thresholds = shrink_toward(exact, shared, ss.total_pos, self.shrinkage_)
         cuts = ss.cuts_from_thresholds(thresholds)
         self._warn_degenerate(has_pos, tied_bottom, cuts, ss, shared)
 
         self.thresholds_ = thresholds
         self.shared_threshold_ = shared
-        self.n_labels_ = scores.shape[1]
+        self.n_labels_ = ss.n_labels
         if metric.decomposable:  # exact, from the counts of the cuts the thresholds realise
             tp, fp, fn = ss.counts_at_cuts(cuts)
             self.best_score_ = float(
                 metric.from_counts(tp, fp, fn, xp=np, zero_division=self.zero_division))
         else:
-            self.best_score_ = self._metric_of(scores, targets, weights, metric)
-        return self
+            self.best_score_ = self._metric_of(*rows, metric)
 
     def _check_fit_inputs(self, y_score, y_true, sample_weight):
         """Validated scores, targets, weights and metric (label columns paired by name)."""
@@ -175,7 +249,7 @@ class BaseThresholdOptimizer(BaseEstimator):
     def _check_settings(self, n_labels: int) -> None:
         """Check the parameters that depend on the data, before any work (none here)."""
 
-    def _learn_thresholds(self, scores, targets, weights, metric):
+    def _learn_thresholds(self, ss: SortedScores, metric, rows):
         """Thresholds before shrinkage, the shared threshold, and what the fallbacks did.
 
         The one place where learned cuts become thresholds, and where labels whose
@@ -184,25 +258,20 @@ class BaseThresholdOptimizer(BaseEstimator):
         their lowest scores tie (a block of equal scores at the bottom holding
         positives, such as the constant scores of a fold model that saw no positive).
         When no label has a positive, every threshold lies above every score.
+        ``rows`` (scores, targets, weights) are needed for the per-sample average only.
         """
-        ss = sort_scores(scores, targets, weights)
         has_pos = ss.total_pos > 0
         if has_pos.any():
-            shared, shared_cuts = shared_threshold_cuts(
-                scores, targets, weights, ss, metric, self.zero_division
-            )
-            learned = self._learn_cuts(scores, targets, weights, ss, metric, shared_cuts,
-                                       has_pos)
+            shared, shared_cuts = shared_threshold_cuts(ss, metric, self.zero_division, rows)
+            learned = self._learn_cuts(ss, metric, shared_cuts, has_pos, rows)
         else:  # nothing to learn from: every label predicts nothing
-            shared = float(np.nextafter(ss.values[-1].max(), np.inf))
+            shared = float(np.nextafter(ss.top_scores().max(), np.inf))
             learned = np.full(ss.n_labels, ss.n_samples)
-        values = ss.values
-        tied_bottom = has_pos & (learned == 0) & (ss.total_neg > 0) & (
-            values[0] == values[min(1, ss.n_samples - 1)]) & (ss.n_samples > 1)
+        tied_bottom = has_pos & (learned == 0) & (ss.total_neg > 0) & ss.lowest_tied()
         thresholds = np.where(has_pos & ~tied_bottom, ss.thresholds_from_cuts(learned), shared)
-        return thresholds, shared, ss, has_pos, tied_bottom
+        return thresholds, shared, has_pos, tied_bottom
 
-    def _shrinkage_strength(self, scores, targets, weights, metric) -> float:
+    def _shrinkage_strength(self, metric, rows) -> float:
         """``shrinkage`` as a number; ``"auto"`` is chosen by cross-validation on these rows.
 
         Each candidate strength is scored by the metric of the pooled held-out
@@ -211,6 +280,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         """
         if not (isinstance(self.shrinkage, str) and self.shrinkage == "auto"):
             return float(self.shrinkage)
+        scores, targets, weights = rows
         n_samples, n_labels = scores.shape
         if n_labels == 1 or n_samples < 2 * _SHRINKAGE_FOLDS:
             return 0.0  # one label: its shared threshold is its own
@@ -220,8 +290,9 @@ class BaseThresholdOptimizer(BaseEstimator):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UndefinedThresholdWarning)
             for train, test in folds.split(scores, targets):
-                t, shared, ss, _, _ = exact._learn_thresholds(
-                    scores[train], targets[train], weights[train], metric)
+                fold_rows = (scores[train], targets[train], weights[train])
+                ss = sort_scores(*fold_rows)
+                t, shared, _, _ = exact._learn_thresholds(ss, metric, fold_rows)
                 for k, strength in enumerate(_SHRINKAGE_GRID):
                     held_out[k, test] = scores[test] >= shrink_toward(t, shared, ss.total_pos,
                                                                       strength)
@@ -326,7 +397,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         weights = check_weights(sample_weight, scores.shape[0])
         return self._metric_of(scores, targets, weights, get_set_metric(self.scoring))
 
-    def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
+    def _learn_cuts(self, ss, metric, init_cuts, trainable, rows):
         raise NotImplementedError
 
 
@@ -393,11 +464,56 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         -------
         self : object
         """
+        self.__dict__.pop("_partial", None)
+        if is_streamed(y_score):
+            self._validate_params()
+            n_labels = check_streamed_shapes(y_score, y_true, sample_weight)[1]
+            metric = self._fixed_setup(n_labels)
+            self.label_names_ = None
+            self.best_score_ = streamed_metric(y_score, y_true, sample_weight, self.thresholds_,
+                                               metric, self.zero_division, self.verbose)
+            return self
         scores, targets, weights, metric = self._check_fit_inputs(y_score, y_true, sample_weight)
-        self.thresholds_ = check_thresholds(self.threshold, scores.shape[1], name="threshold")
-        self.n_labels_ = scores.shape[1]
+        self._fixed_setup(scores.shape[1])
         self.best_score_ = self._metric_of(scores, targets, weights, metric)
         return self
+
+    def partial_fit(self, y_score, y_true, sample_weight=None):
+        """Add a chunk of rows; ``best_score_`` becomes the metric of every row seen.
+
+        The thresholds do not depend on the data; every metric, the per-sample
+        average included, is accumulated exactly.
+
+        Parameters
+        ----------
+        y_score, y_true, sample_weight
+            One chunk, as in :meth:`fit`.
+
+        Returns
+        -------
+        self : object
+        """
+        scores, targets, weights = check_chunk(y_score, y_true, sample_weight)
+        totals = self.__dict__.get("_partial")
+        if totals is None:
+            self._validate_params()
+            metric = self._fixed_setup(scores.shape[1])
+            self.label_names_ = None
+            totals = self._partial = MetricTotals(self.thresholds_, metric, self.zero_division)
+        elif scores.shape[1] != self.n_labels_:
+            raise ValueError(f"y_score has {scores.shape[1]} label column(s), but the earlier "
+                             f"chunks had {self.n_labels_}.")
+        self.best_score_ = totals.add(scores, targets, weights).value()
+        return self
+
+    def _fixed_setup(self, n_labels: int) -> SetMetric:
+        """Set the thresholds for ``n_labels`` labels; return the metric."""
+        metric = get_set_metric(self.scoring)
+        if n_labels > 1:
+            refuse_binary_name(self.scoring, f"with {n_labels} labels")
+        self.thresholds_ = check_thresholds(self.threshold, n_labels, name="threshold")
+        self.n_labels_ = n_labels
+        return metric
 
 
 class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
@@ -434,6 +550,11 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         (out-of-fold scores of a logistic regression) its choices moved test
         micro-F1 by at most 0.13 points and lowered macro and per-sample F1 by
         2 to 3 points. The strength used is ``shrinkage_``.
+    n_bins : int, default=4096
+        Bins per label when the scores are read in chunks (a memory map, a
+        Dask array, :meth:`partial_fit`): the sweeps then consider the cuts at
+        the bin boundaries and at the shared candidates only. Fits of scores
+        in memory are exact and do not use it.
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0
@@ -476,21 +597,23 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         **BaseThresholdOptimizer._parameter_constraints,
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shrinkage": [StrOptions({"auto"}), Interval(Real, 0, None, closed="both")],
+        "n_bins": [Interval(Integral, 2, None, closed="left")],
     }
 
-    def __init__(self, *, scoring="f1_micro", max_iter=100, shrinkage=0.0, zero_division=0.0,
-                 verbose=0):
+    def __init__(self, *, scoring="f1_micro", max_iter=100, shrinkage=0.0, n_bins=4096,
+                 zero_division=0.0, verbose=0):
         self.scoring = scoring
         self.max_iter = max_iter
         self.shrinkage = shrinkage
+        self.n_bins = n_bins
         self.zero_division = zero_division
         self.verbose = verbose
 
-    def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
+    def _learn_cuts(self, ss, metric, init_cuts, trainable, rows):
         cuts = init_cuts.copy()
         labels = np.flatnonzero(trainable)
         if metric.average == "samples":
-            sweep = _SamplesSweep(scores, targets, weights, ss, metric, cuts, self.zero_division)
+            sweep = _SamplesSweep(*rows, ss, metric, cuts, self.zero_division)
         else:
             sweep = _CountSweep(ss, metric, cuts, self.zero_division)
         n_passes = 1 if metric.average in ("macro", "weighted") else self.max_iter
@@ -770,14 +893,14 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         if not np.isfinite(init).all():
             raise ValueError(f"init must hold finite thresholds, got {self.init!r}.")
 
-    def _learn_cuts(self, scores, targets, weights, ss, metric, init_cuts, trainable):
+    def _learn_cuts(self, ss, metric, init_cuts, trainable, rows):
         from ._sgl import learn_positions  # torch is imported only when SGL runs
 
         device = resolve_device(self.device)
         if metric.decomposable:
             problem = binned_problem(ss, self.n_bins)
         else:
-            problem = dense_problem(scores, targets, weights, ss)
+            problem = dense_problem(*rows, ss)
         if not isinstance(self.init, str):
             init = np.broadcast_to(np.asarray(self.init, dtype=np.float64), (ss.n_labels,))
             init_cuts = ss.cuts_from_thresholds(init)

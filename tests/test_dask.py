@@ -88,3 +88,48 @@ def test_gridsearch_on_dask_cluster_matches_serial(client, optimizer):
     # for bit.
     np.testing.assert_allclose(on_dask.best_estimator_.thresholds_, serial_thresholds,
                                rtol=1e-12, atol=0)
+
+
+def _load_rows(path, start, stop):
+    """Rows of a .npy file, read on the worker (the client never holds them)."""
+    return np.array(np.load(path, mmap_mode="r")[start:stop])
+
+
+def _dask_rows(path, shape, dtype, rows):
+    """A Dask array whose blocks of ``rows`` rows are read from the file by the workers."""
+    import dask
+    import dask.array as da
+
+    blocks = [da.from_delayed(dask.delayed(_load_rows)(str(path), a, min(a + rows, shape[0])),
+                              shape=(min(a + rows, shape[0]) - a, shape[1]), dtype=dtype)
+              for a in range(0, shape[0], rows)]
+    return da.concatenate(blocks)
+
+
+@pytest.mark.parametrize("optimizer", [SGLThresholdOptimizer(n_bins=256),
+                                       CoordinateThresholdOptimizer(n_bins=256)],
+                         ids=["sgl", "coordinate"])
+def test_dask_array_fit_on_cluster_equals_memory_map_fit(client, tmp_path, monkeypatch,
+                                                         optimizer):
+    """Check that Dask arrays counted on the cluster's workers give the memory-map thresholds.
+
+    The bins come from a sample (1 row in 3), as for millions of rows; the
+    blocks (1,000 rows) differ from the memory map's chunks (700 rows).
+    """
+    from skthresh import _streaming
+    from skthresh.datasets import make_multilabel_scores
+
+    s, y = make_multilabel_scores(6_000, 15, density=0.1, random_state=0)
+    np.save(tmp_path / "s.npy", s)
+    np.save(tmp_path / "y.npy", y)
+    monkeypatch.setattr(_streaming, "_SAMPLE_ELEMENTS", 2_000 * 15)
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 700 * 15)
+    ms, my = (np.load(tmp_path / f"{n}.npy", mmap_mode="r") for n in "sy")
+    expected = optimizer.fit(ms, my).thresholds_.copy()
+
+    ds, dy = (_dask_rows(tmp_path / f"{n}.npy", a.shape, a.dtype, 1_000)
+              for n, a in (("s", s), ("y", y)))
+    with distributed.get_task_stream(client) as tasks:
+        got = optimizer.fit(ds, dy).thresholds_
+    assert len(tasks.data) >= 6  # the blocks were read and counted on the workers
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)

@@ -1,0 +1,243 @@
+"""Scores read in chunks: memory maps, partial_fit, and their statistics.
+
+The fits must equal the in-memory fit when the sample of pass 1 holds every
+row, stay close to it when the bins come from a sample, never hold the
+matrix whole, and refuse what chunks cannot give. The Dask tests (a
+``LocalCluster``) are in ``test_dask.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import tracemalloc
+
+import numpy as np
+import pytest
+from sklearn.metrics import f1_score
+
+from skthresh import (
+    CoordinateThresholdOptimizer,
+    FixedThresholdOptimizer,
+    SetMetric,
+    SGLThresholdOptimizer,
+    _streaming,
+)
+from skthresh.datasets import make_multilabel_scores
+
+
+def _data(n=3000, n_labels=12, seed=0):
+    rng = np.random.default_rng(seed)
+    y = (rng.random((n, n_labels)) < rng.uniform(0.02, 0.3, n_labels)).astype(np.int8)
+    s = (0.35 * y + rng.random((n, n_labels))).astype(np.float32)
+    s[:, 1] = np.round(s[:, 1], 2)  # blocks of tied scores
+    return s, y
+
+
+def _maps(tmp_path, *arrays):
+    out = []
+    for i, a in enumerate(arrays):
+        np.save(tmp_path / f"a{i}.npy", a)
+        out.append(np.load(tmp_path / f"a{i}.npy", mmap_mode="r"))
+    return out
+
+
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro", "jaccard_weighted",
+                                     SetMetric.tversky(0.3, 0.7)])
+def test_memory_map_fit_equals_in_memory_fit_when_the_sample_holds_every_row(tmp_path,
+                                                                              scoring):
+    """Check that the bins, counts and thresholds are the in-memory ones (SGL, coordinate)."""
+    s, y = _data()
+    ms, my = _maps(tmp_path, s, y)
+    for opt in (SGLThresholdOptimizer(scoring=scoring, n_bins=500),
+                CoordinateThresholdOptimizer(scoring=scoring)):
+        a = opt.fit(s, y).thresholds_.copy(), opt.best_score_
+        b = opt.fit(ms, my).thresholds_.copy(), opt.best_score_
+        np.testing.assert_array_equal(a[0], b[0])
+        assert a[1] == pytest.approx(b[1], abs=1e-12)
+
+
+def test_memory_map_fit_equals_in_memory_fit_with_weights_and_soft_targets(tmp_path):
+    """Check the general count path (soft targets, row weights) through chunks."""
+    s, y = _data()
+    rng = np.random.default_rng(1)
+    soft = np.clip(y + 0.3 * rng.random(y.shape), 0, 1)
+    w = rng.random(len(s))
+    ms, msoft = _maps(tmp_path, s, soft)
+    a = SGLThresholdOptimizer().fit(s, soft, w)
+    b = SGLThresholdOptimizer().fit(ms, msoft, w)
+    np.testing.assert_allclose(a.thresholds_, b.thresholds_, rtol=0, atol=1e-12)
+    assert a.best_score_ == pytest.approx(b.best_score_, abs=1e-9)
+
+
+def test_sampled_bins_stay_close_to_the_in_memory_fit(tmp_path, monkeypatch):
+    """Check bins from a strided sample: real cuts, an exact best_score_, the F1 of in memory.
+
+    The sample is made small (1 row in 6) so that the bins are estimated, as
+    they are for millions of rows.
+    """
+    s, y = make_multilabel_scores(12_000, 20, density=0.08, random_state=0)
+    monkeypatch.setattr(_streaming, "_SAMPLE_ELEMENTS", 2_000 * 20)
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 1_000 * 20)
+    ms, my = _maps(tmp_path, s, y)
+    assert _streaming.sample_stride(12_000, 20, 300) == 6
+    memory = SGLThresholdOptimizer(n_bins=300).fit(s, y)
+    chunked = SGLThresholdOptimizer(n_bins=300).fit(ms, my)
+    f1 = f1_score(y, chunked.predict(s), average="micro")
+    assert chunked.best_score_ == pytest.approx(f1, abs=1e-12)  # counts are exact
+    assert f1 == pytest.approx(memory.best_score_, abs=0.005)
+    assert not np.array_equal(memory.thresholds_, chunked.thresholds_)  # bins did differ
+
+
+def test_memory_map_fit_never_holds_the_matrix(tmp_path, monkeypatch):
+    """Check that a memory-map fit allocates a fraction of the matrix (tracemalloc)."""
+    s, y = make_multilabel_scores(200_000, 100, density=0.05, random_state=0)  # 80 MB
+    monkeypatch.setattr(_streaming, "_SAMPLE_ELEMENTS", 200_000)
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 200_000)
+    ms, my = _maps(tmp_path, s, y)
+    SGLThresholdOptimizer(n_bins=200).fit(s[:300], y[:300])  # imports, outside the count
+    del s, y
+    tracemalloc.start()
+    try:
+        SGLThresholdOptimizer(n_bins=200).fit(ms, my)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.15 * ms.nbytes, peak
+
+
+def test_partial_fit_equals_fit_on_the_rows_seen(tmp_path):
+    """Check that chunk by chunk gives the fit of all rows while they fit in the sample."""
+    s, y = _data()
+    opt = SGLThresholdOptimizer()
+    for start in range(0, len(s), 700):
+        opt.partial_fit(s[start:start + 700], y[start:start + 700])
+        if start == 700:  # usable after each call: the fit of the rows so far
+            part = SGLThresholdOptimizer().fit(s[:1400], y[:1400])
+            np.testing.assert_array_equal(opt.thresholds_, part.thresholds_)
+    np.testing.assert_array_equal(opt.thresholds_, SGLThresholdOptimizer().fit(s, y).thresholds_)
+
+
+def test_partial_fit_past_the_sample_counts_every_row(monkeypatch):
+    """Check partial_fit once the first rows have fixed the bins: exact counts, close F1."""
+    s, y = make_multilabel_scores(12_000, 20, density=0.08, random_state=1)
+    monkeypatch.setattr(_streaming, "_SAMPLE_ELEMENTS", 3_000 * 20)
+    opt = CoordinateThresholdOptimizer(n_bins=300)
+    for start in range(0, len(s), 1_000):
+        opt.partial_fit(s[start:start + 1_000], y[start:start + 1_000])
+    assert opt._partial.stats is not None and opt._partial.stats.n_samples == 12_000
+    f1 = f1_score(y, opt.predict(s), average="micro")
+    assert opt.best_score_ == pytest.approx(f1, abs=1e-12)
+    exact = CoordinateThresholdOptimizer().fit(s, y).best_score_
+    assert exact - 0.01 < f1 <= exact + 1e-12
+
+
+def test_fit_after_partial_fit_starts_afresh():
+    """Check that fit forgets the chunks of partial_fit."""
+    s, y = _data()
+    opt = SGLThresholdOptimizer().partial_fit(s[:500], y[:500])
+    opt.fit(s[500:], y[500:])
+    np.testing.assert_array_equal(
+        opt.thresholds_, SGLThresholdOptimizer().fit(s[500:], y[500:]).thresholds_)
+    opt.partial_fit(s[:500], y[:500])
+    np.testing.assert_array_equal(
+        opt.thresholds_, SGLThresholdOptimizer().fit(s[:500], y[:500]).thresholds_)
+
+
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_samples"])
+def test_fixed_threshold_metric_on_chunks_is_exact(tmp_path, scoring):
+    """Check the fixed cut's best_score_ on a memory map and by partial_fit, any average."""
+    s, y = _data()
+    ms, my = _maps(tmp_path, s, y)
+    expected = FixedThresholdOptimizer(0.6, scoring=scoring).fit(s, y).best_score_
+    assert FixedThresholdOptimizer(0.6, scoring=scoring).fit(ms, my).best_score_ == \
+        pytest.approx(expected, abs=1e-12)
+    opt = FixedThresholdOptimizer(0.6, scoring=scoring)
+    for start in range(0, len(s), 999):
+        opt.partial_fit(s[start:start + 999], y[start:start + 999])
+    assert opt.best_score_ == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: SGLThresholdOptimizer(scoring="f1_samples"),
+    lambda: CoordinateThresholdOptimizer(scoring="jaccard_samples"),
+])
+def test_per_sample_average_is_refused_for_chunks(tmp_path, make):
+    """Check the message: the per-sample average needs each row's labels together."""
+    s, y = _data(200)
+    ms, my = _maps(tmp_path, s, y)
+    with pytest.raises(ValueError, match="per-sample average .* cannot be learned from scores "
+                                         "read in chunks"):
+        make().fit(ms, my)
+    with pytest.raises(ValueError, match="cannot be learned from partial_fit"):
+        make().partial_fit(s, y)
+
+
+def test_auto_shrinkage_is_refused_for_chunks(tmp_path):
+    """Check the message for shrinkage='auto', which cross-validates on rows in memory."""
+    s, y = _data(200)
+    ms, my = _maps(tmp_path, s, y)
+    with pytest.raises(ValueError, match=r"shrinkage='auto' cross-validates on rows held in "
+                                         r"memory.*pass a number"):
+        SGLThresholdOptimizer(shrinkage="auto").fit(ms, my)
+
+
+def test_bad_chunks_are_refused_clearly(tmp_path):
+    """Check shapes before any pass, values chunk by chunk, and label counts across chunks."""
+    s, y = _data(200)
+    bad = s.copy()
+    bad[150, 3] = np.nan
+    ms, my, mbad = _maps(tmp_path, s, y, bad)
+    with pytest.raises(ValueError, match=r"y_true has shape \(199, 12\), which does not match"):
+        SGLThresholdOptimizer().fit(ms, my[:199])
+    with pytest.raises(ValueError, match=r"NaN or infinite values \(in label column\(s\) \[3\]"):
+        SGLThresholdOptimizer().fit(mbad, my)
+    with pytest.raises(ValueError, match=r"sample_weight has shape \(3,\)"):
+        SGLThresholdOptimizer().fit(ms, my, np.ones(3))
+    opt = SGLThresholdOptimizer().partial_fit(s[:100], y[:100])
+    with pytest.raises(ValueError, match=r"has 11 label column\(s\), but the earlier chunks "
+                                         r"had 12"):
+        opt.partial_fit(s[100:, :11], y[100:, :11])
+
+
+def test_one_label_memory_map(tmp_path):
+    """Check a 1-D memory map (one label), as 1-D arrays in memory."""
+    s, y = _data(500)
+    ms, my = _maps(tmp_path, s[:, 0].copy(), y[:, 0].copy())
+    a = SGLThresholdOptimizer().fit(s[:, 0], y[:, 0])
+    b = SGLThresholdOptimizer().fit(ms, my)
+    np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
+
+
+def test_streamed_fit_reports_progress(tmp_path, monkeypatch, capsys, caplog):
+    """Check the passes and chunks on stderr (verbose) and on the skthresh logger."""
+    s, y = _data(2000)
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 500 * 12)
+    ms, my = _maps(tmp_path, s, y)
+    with caplog.at_level(logging.INFO, logger="skthresh"):
+        SGLThresholdOptimizer(verbose=1).fit(ms, my)
+    err = capsys.readouterr().err
+    assert "pass 1/2 (bins): 2,000 sampled rows of 2,000" in err
+    assert "pass 2/2 (counts): chunk 4/4, 2,000 rows" in err and "rows/s" in err
+    assert any("pass 2/2 (counts): 2,000 rows in" in r.getMessage() for r in caplog.records)
+
+
+def test_binned_scores_convert_thresholds_between_known_cuts():
+    """Check cuts of thresholds that fall between known thresholds: exact where no row lies
+    between, else the nearer known cut."""
+    s, y = _data(1000, 3)
+    stats = _streaming.ScoreStatistics(*_streaming._plan(s[::50], 4))
+    ss = stats.add(s, y, np.ones(len(s))).binned_scores()
+    known = stats.known[1:-1, 0]
+    for q in known:
+        exact = int(np.count_nonzero(s[:, 0] < q))
+        assert ss.cuts_from_thresholds(np.array([q, 0, 0]))[0] == exact
+    # just above the highest score below a known threshold: still that cut (no row between)
+    col = np.sort(s[:, 0])
+    q = known[2]
+    below = col[col < q].max()
+    t = np.nextafter(below, np.inf)
+    assert ss.cuts_from_thresholds(np.array([t, 0, 0]))[0] == np.count_nonzero(col < q)
+    # thresholds from the known cuts realise them on the rows
+    cuts = np.array([ss.valid_cuts(c)[3] for c in range(3)])
+    t = ss.thresholds_from_cuts(cuts)
+    np.testing.assert_array_equal((s < t).sum(axis=0), cuts)
