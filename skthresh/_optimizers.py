@@ -182,7 +182,8 @@ class BaseThresholdOptimizer(BaseEstimator):
             metric = self._check_streamed_params(y_score, method="partial_fit")
         else:
             metric = get_set_metric(self.scoring)
-        scores, targets, weights = check_chunk(y_score, y_true, sample_weight)
+        scores, targets, weights = self._check_chunk(y_score, y_true, sample_weight,
+                                                     first=state is None)
         if state is None:
             state = self._partial = PartialState(scores.shape[1], self._stream_bins())
         state.add(scores, targets, weights)
@@ -210,6 +211,18 @@ class BaseThresholdOptimizer(BaseEstimator):
         self.label_names_ = None
         self._check_settings(n_labels)
         return metric
+
+    def _check_chunk(self, y_score, y_true, sample_weight, *, first: bool):
+        """A validated chunk of :meth:`partial_fit`; DataFrame columns follow the first chunk's."""
+        if first:
+            names = _names_of(y_score)
+        else:
+            names = getattr(self, "label_names_", None)
+            y_score = align_columns(y_score, names, name="y_score", reference="the first chunk")
+        y_true = align_columns(y_true, getattr(y_score, "columns", None))
+        chunk = check_chunk(y_score, y_true, sample_weight)
+        self.label_names_ = names
+        return chunk
 
     def _stream_bins(self) -> int:
         """Bins per label of the statistics of streamed rows."""
@@ -493,12 +506,13 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         -------
         self : object
         """
-        scores, targets, weights = check_chunk(y_score, y_true, sample_weight)
         totals = self.__dict__.get("_partial")
         if totals is None:
             self._validate_params()
+        scores, targets, weights = self._check_chunk(y_score, y_true, sample_weight,
+                                                     first=totals is None)
+        if totals is None:
             metric = self._fixed_setup(scores.shape[1])
-            self.label_names_ = None
             totals = self._partial = MetricTotals(self.thresholds_, metric, self.zero_division)
         elif scores.shape[1] != self.n_labels_:
             raise ValueError(f"y_score has {scores.shape[1]} label column(s), but the earlier "

@@ -714,3 +714,28 @@ def test_cli_demo_beats_the_half_cut(run_cli):
     assert rows["learned: sgl (default)"][0] > rows["0.5 for every label"][0] + 0.05
     assert rows["learned: coordinate"][0] > rows["0.5 for every label"][0] + 0.05
     assert "1000 validation rows" in out.stdout
+
+
+def test_cli_fit_streams_npy_files_and_reads_rows_for_per_sample_metrics(in_dir, run_cli,
+                                                                       monkeypatch):
+    """Check that .npy scores reach the optimizer as a memory map (read in chunks, with
+    progress under --verbose), except for a per-sample metric, which needs whole rows."""
+    from skthresh._optimizers import BaseThresholdOptimizer
+
+    seen = []
+    fit = BaseThresholdOptimizer.fit
+
+    def spy(self, y_score, y_true, sample_weight=None):
+        seen.append(isinstance(y_score, np.memmap))
+        return fit(self, y_score, y_true, sample_weight)
+
+    monkeypatch.setattr(BaseThresholdOptimizer, "fit", spy)
+    done = run_cli("fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy",
+                   "--verbose", "--out", "streamed.json")
+    assert done.returncode == 0, done.stderr
+    assert "pass 1/2 (bins): 120 sampled rows of 120" in done.stderr
+    assert "pass 2/2 (counts): chunk 1/1, 120 rows" in done.stderr
+    done = run_cli("fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy",
+                   "--scoring", "f1_samples", "--out", "samples.json")
+    assert done.returncode == 0, done.stderr
+    assert seen == [True, False]
