@@ -326,14 +326,14 @@ class BaseThresholdOptimizer(BaseEstimator):
             warnings.warn(UndefinedThresholdWarning(
                 f"No label has a positive target in the tuning data: the thresholds of "
                 f"label(s) {labels} cannot be learned and are set above every tuning score "
-                f"({shared:.6g}), so they predict nothing.", labels), stacklevel=3)
+                f"({shared:.6g}), so they predict nothing.", labels), stacklevel=4)
             return
         if not has_pos.all():
             missing = np.flatnonzero(~has_pos).tolist()
             warnings.warn(UndefinedThresholdWarning(
                 f"Label(s) {missing} have no positive target in the tuning data: their "
                 f"threshold cannot be learned and is the best threshold shared by all labels "
-                f"({shared:.6g}).", missing), stacklevel=3)
+                f"({shared:.6g}).", missing), stacklevel=4)
         if tied_bottom.any():
             tied = np.flatnonzero(tied_bottom).tolist()
             warnings.warn(UndefinedThresholdWarning(
@@ -341,14 +341,14 @@ class BaseThresholdOptimizer(BaseEstimator):
                 "tuning scores tie (a block of equal scores holding their positives, such as "
                 "the constant scores of a fold model that saw no positive): their threshold "
                 f"is the best threshold shared by all labels ({shared:.6g}) instead.", tied),
-                stacklevel=3)
+                stacklevel=4)
         everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0)).tolist()
         if everything:
             warnings.warn(UndefinedThresholdWarning(
                 f"The threshold of label(s) {everything} predicts every tuning row "
                 "positive (it is set to their lowest tuning score): on the tuning data no "
                 "higher threshold scores better. Consider a metric that penalises false "
-                "positives more, or more data.", everything), stacklevel=3)
+                "positives more, or more data.", everything), stacklevel=4)
 
     def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
         check_is_fitted(self, "thresholds_")
@@ -925,7 +925,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
                     "their tuning scores (below the lowest or above the highest): SGL moves "
                     "a threshold by about learning_rate per epoch on its rank axis, where "
                     "the scores' ends are far apart, so it may never reach them. Start "
-                    "inside the scores' range, or use init='auto'."), stacklevel=4)
+                    "inside the scores' range, or use init='auto'."), stacklevel=5)
         positions, curve = learn_positions(
             problem, metric, problem.positions_from_cuts(init_cuts), trainable=trainable,
             max_iter=self.max_iter, learning_rate=self.learning_rate, sigma=self.sigma,

@@ -262,3 +262,20 @@ def test_partial_fit_pairs_dataframe_columns_by_name():
     assert list(opt.label_names_) == names
     with pytest.raises(ValueError, match="first chunk"):
         opt.partial_fit(pd.DataFrame(s[:10], columns=["a", "b", "c", "x"]), y[:10])
+
+
+def test_warnings_point_at_the_callers_line(tmp_path):
+    """Check that fit, a memory-map fit and partial_fit attribute their warnings to the caller
+    (a warning attributed to a library line is shown once per process, then hidden)."""
+    import warnings
+
+    s, y = _data(300, 3)
+    y[:, 1:] = 0
+    ms, my = _maps(tmp_path, s, y)
+    for call in (lambda: SGLThresholdOptimizer().fit(s, y),
+                 lambda: SGLThresholdOptimizer().fit(ms, my),
+                 lambda: SGLThresholdOptimizer().partial_fit(s, y)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        assert caught and {w.filename for w in caught} == {__file__}
