@@ -146,10 +146,6 @@ class ScoreStatistics:
         self._merge_lowest(other.lowest_two)
         return self
 
-    def empty_copy(self) -> ScoreStatistics:
-        """New, empty statistics at the same known thresholds."""
-        return ScoreStatistics(self.known, self.bin_rows, self.n_bins, self.candidates)
-
     def binned_scores(self) -> BinnedScores:
         """What the optimizers learn from."""
         return BinnedScores(self.known, self.bin_rows, self.n_bins, self.below, self.pos_below,
@@ -159,10 +155,11 @@ class ScoreStatistics:
 
 def statistics_of_rows(scores, targets, weights, n_bins: int) -> ScoreStatistics:
     """Statistics of rows held in memory, with every row in the sample (exact bins)."""
-    return ScoreStatistics(*_plan(scores, n_bins)).add(scores, targets, weights)
+    return ScoreStatistics(*bin_plan(scores, n_bins)).add(scores, targets, weights)
 
 
-def _plan(sample, n_bins):
+def bin_plan(sample, n_bins):
+    """The arguments of :class:`ScoreStatistics` for bins chosen from ``sample``."""
     known, bin_rows, candidates = known_thresholds(sample, n_bins)
     return known, bin_rows, n_bins, candidates
 
@@ -235,19 +232,15 @@ def streamed_statistics(y_score, y_true, sample_weight, n_bins: int, verbose: in
     start = time.perf_counter()
     sample = y_score[::stride]
     sample, _ = check_scores(_as_2d(sample.compute() if _is_dask(sample) else sample))
-    plan = _plan(sample, n_bins)
+    plan = bin_plan(sample, n_bins)
     del sample
     message = (f"pass 1/2 (bins): {-(-n // stride):,} sampled rows of {n:,} in "
                f"{time.perf_counter() - start:.1f} s")
     logger.info(message)
     if verbose:
         sys.stderr.write(message + "\n")
-    return reduce_chunks(y_score, y_true, sample_weight, partial(_count_chunk, plan),
+    return reduce_chunks(y_score, y_true, sample_weight, partial(ScoreStatistics, *plan),
                          "pass 2/2 (counts)", verbose)
-
-
-def _count_chunk(plan, scores, targets, weights) -> ScoreStatistics:
-    return ScoreStatistics(*plan).add(scores, targets, weights)
 
 
 class MetricTotals:
@@ -288,16 +281,12 @@ class MetricTotals:
         return float(self.sums[0] / self.sums[1]) if self.sums[1] > 0 else 0.0
 
 
-def _totals_chunk(thresholds, metric, zero_division, scores, targets, weights):
-    return MetricTotals(thresholds, metric, zero_division).add(scores, targets, weights)
-
-
 def streamed_metric(y_score, y_true, sample_weight, thresholds, metric, zero_division,
                     verbose: int = 0) -> float:
     """``metric`` of ``y_score >= thresholds`` on streamed rows, in one pass."""
     check_streamed_shapes(y_score, y_true, sample_weight)
-    count = partial(_totals_chunk, thresholds, metric, zero_division)
-    return reduce_chunks(y_score, y_true, sample_weight, count, "metric", verbose).value()
+    empty = partial(MetricTotals, thresholds, metric, zero_division)
+    return reduce_chunks(y_score, y_true, sample_weight, empty, "metric", verbose).value()
 
 
 class PartialState:
@@ -337,41 +326,41 @@ class PartialState:
         return sort_scores(*self._kept())
 
 
-def reduce_chunks(y_score, y_true, sample_weight, count, what: str, verbose: int = 0):
-    """``count`` each chunk of validated rows, and merge the results.
+def reduce_chunks(y_score, y_true, sample_weight, empty, what: str, verbose: int = 0):
+    """Add every chunk of validated rows to sums started by ``empty()``.
 
-    ``count(scores, targets, weights)`` returns an object with ``merge``. A
-    memory map is read in chunks of about 2**23 scores in this process; a Dask
-    array is counted block by block by Dask (on the active scheduler, a
-    ``distributed`` cluster included) and merged in a tree on the workers, so
-    the client receives one result.
+    ``empty()`` returns sums with ``add(scores, targets, weights)`` and
+    ``merge(other)`` (:class:`ScoreStatistics`, :class:`MetricTotals`). A
+    memory map is read in chunks of about 2**23 scores in this process, added
+    to one set of sums; a Dask array is counted block by block by Dask (on the
+    active scheduler, a ``distributed`` cluster included) and the sums are
+    merged in a tree on the workers, so the client receives one result.
     """
     if _is_dask(y_score):
-        return _dask_reduce(y_score, y_true, sample_weight, count, what, verbose)
+        return _dask_reduce(y_score, y_true, sample_weight, empty, what, verbose)
     n, n_labels = y_score.shape[0], (1 if y_score.ndim == 1 else y_score.shape[1])
     step = max(1, _CHUNK_ELEMENTS // n_labels)
     bounds = list(range(0, n, step))
     progress = _Progress(what, len(bounds), verbose > 0)
-    result = None
+    result = empty()
     for i, a in enumerate(bounds):
         rows = slice(a, a + step)
         weights = None if sample_weight is None else sample_weight[rows]
-        part = count(*check_chunk(y_score[rows], _as_2d(y_true[rows]), weights))
-        result = part if result is None else result.merge(part)
+        result.add(*check_chunk(y_score[rows], _as_2d(y_true[rows]), weights))
         progress.update(i + 1, min(step, n - a))
     progress.done()
     return result
 
 
-def _counted_block(count, scores, targets, weights):
-    return count(*check_chunk(scores, targets, weights))
+def _counted_block(empty, scores, targets, weights):
+    return empty().add(*check_chunk(scores, targets, weights))
 
 
 def _merged(a, b):
     return a.merge(b)  # a is a task result that no other task reads
 
 
-def _dask_reduce(y_score, y_true, sample_weight, count, what, verbose):
+def _dask_reduce(y_score, y_true, sample_weight, empty, what, verbose):
     import dask
     import dask.array as da
 
@@ -384,8 +373,8 @@ def _dask_reduce(y_score, y_true, sample_weight, count, what, verbose):
         weights = (sample_weight if _is_dask(sample_weight)
                    else da.from_array(np.asarray(sample_weight), chunks=-1))
         blocks_w = list(weights.rechunk((row_chunks,)).to_delayed().ravel())
-    count = dask.delayed(count, pure=True)  # one copy of the known thresholds in the graph
-    parts = [dask.delayed(_counted_block, pure=True)(count, s, t, w) for s, t, w in zip(
+    empty = dask.delayed(empty, pure=True)  # one copy of the known thresholds in the graph
+    parts = [dask.delayed(_counted_block, pure=True)(empty, s, t, w) for s, t, w in zip(
         scores.to_delayed().ravel(), targets.to_delayed().ravel(), blocks_w)]
     while len(parts) > 1:  # a binary tree: the client receives one result
         parts = [dask.delayed(_merged, pure=True)(*parts[i:i + 2]) if i + 1 < len(parts)

@@ -229,7 +229,7 @@ def test_binned_scores_convert_thresholds_between_known_cuts():
     """Check cuts of thresholds that fall between known thresholds: exact where no row lies
     between, else the nearer known cut."""
     s, y = _data(1000, 3)
-    stats = _streaming.ScoreStatistics(*_streaming._plan(s[::50], 4))
+    stats = _streaming.ScoreStatistics(*_streaming.bin_plan(s[::50], 4))
     ss = stats.add(s, y, np.ones(len(s))).binned_scores()
     known = stats.known[1:-1, 0]
     for q in known:
