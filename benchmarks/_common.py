@@ -199,9 +199,10 @@ def write_result(args: argparse.Namespace, name: str, title: str,
 
 
 def _git(*argv: str) -> str:
+    """Git's output, without its trailing newline (leading blanks are data: ``status``)."""
     try:
         return subprocess.run(["git", *argv], cwd=REPO, capture_output=True, text=True,
-                              check=False).stdout.strip()
+                              check=False).stdout.rstrip()
     except OSError:
         return ""
 

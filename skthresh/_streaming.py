@@ -114,7 +114,13 @@ class ScoreStatistics:
         return int(self.below[-1, 0])
 
     def add(self, scores, targets, weights) -> ScoreStatistics:
-        """Count one chunk of validated rows (scores, targets and weights as in ``fit``)."""
+        """Count validated rows (scores, targets and weights as in ``fit``), in chunks."""
+        step = max(1, _CHUNK_ELEMENTS // scores.shape[1])
+        for a in range(0, scores.shape[0], step):
+            self._add_chunk(scores[a:a + step], targets[a:a + step], weights[a:a + step])
+        return self
+
+    def _add_chunk(self, scores, targets, weights) -> None:
         ss = sort_scores(scores, targets, weights)
         n = ss.n_samples
         cuts = ss.cuts_from_thresholds(self.known)
@@ -131,7 +137,6 @@ class ScoreStatistics:
         two = np.full((2, ss.n_labels), np.inf)
         two[:min(n, 2)] = values[:2]
         self._merge_lowest(two)
-        return self
 
     def _merge_lowest(self, two) -> None:
         self.lowest_two = np.sort(np.concatenate([self.lowest_two, two]), axis=0)[:2]
@@ -154,8 +159,9 @@ class ScoreStatistics:
 
 
 def statistics_of_rows(scores, targets, weights, n_bins: int) -> ScoreStatistics:
-    """Statistics of rows held in memory, with every row in the sample (exact bins)."""
-    return ScoreStatistics(*bin_plan(scores, n_bins)).add(scores, targets, weights)
+    """Statistics of rows held in memory, bins from the same strided sample as streamed rows."""
+    stride = sample_stride(*scores.shape, n_bins)
+    return ScoreStatistics(*bin_plan(scores[::stride], n_bins)).add(scores, targets, weights)
 
 
 def bin_plan(sample, n_bins):

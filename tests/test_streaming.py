@@ -279,3 +279,16 @@ def test_warnings_point_at_the_callers_line(tmp_path):
             warnings.simplefilter("always")
             call()
         assert caught and {w.filename for w in caught} == {__file__}
+
+
+def test_partial_fit_of_one_large_chunk_equals_the_memory_map_fit(tmp_path, monkeypatch):
+    """Check that a first chunk larger than the sample is binned from a strided sample of it,
+    as a memory map is: the same thresholds."""
+    s, y = make_multilabel_scores(8_000, 10, density=0.1, random_state=2)
+    monkeypatch.setattr(_streaming, "_SAMPLE_ELEMENTS", 2_000 * 10)
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 1_500 * 10)
+    ms, my = _maps(tmp_path, s, y)
+    streamed = SGLThresholdOptimizer(n_bins=200).fit(ms, my)
+    chunked = SGLThresholdOptimizer(n_bins=200).partial_fit(s, y)
+    assert chunked._partial.stats is not None  # past the sample: binned statistics
+    np.testing.assert_array_equal(chunked.thresholds_, streamed.thresholds_)
