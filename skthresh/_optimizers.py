@@ -781,7 +781,10 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         ``n_bins`` rows the fit is exact; more bins cost time linearly. On
         synthetic AudioSet-scale scores (15,278 x 527) 1536 and 2048 bins give
         micro-F1 within 0.04 points of each other, on the fitted rows and on
-        held-out draws (a past study, on the docs' Benchmarks page).
+        held-out draws (a past study, on the docs' Benchmarks page). Scores
+        read in chunks (a memory map, a Dask array, :meth:`partial_fit`) are
+        counted in these bins, chosen from a sample of the rows when there
+        are more than about 2**25 scores (:ref:`larger_than_memory`).
     tol : float, default=0.0
         Minimum gain of the metric counted as an improvement.
     n_iter_no_change : int, default=30
