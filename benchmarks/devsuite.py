@@ -647,7 +647,7 @@ def _notes(results: dict[str, dict], peers: dict[str, bool], default_runs: int
 
 def _code_state() -> tuple[str, str]:
     """The commit, and skthresh's uncommitted files (the footer's view of the code)."""
-    dirty = [line.split(maxsplit=1)[-1]  # not line[3:]: _git strips the first line's blank
+    dirty = [line.split(maxsplit=1)[-1]  # the path after the status
              for line in _git("status", "--porcelain", "--", "skthresh").splitlines()]
     return _git("rev-parse", "--short", "HEAD") or "unknown", ", ".join(dirty)
 
