@@ -140,6 +140,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         self.__dict__.pop("_partial", None)
         if is_streamed(y_score):
             metric = self._check_streamed_params(y_score)
+            self.label_names_ = None
             stats = streamed_statistics(y_score, y_true, sample_weight, self._stream_bins(),
                                         self.verbose)
             self._fit_sorted(stats.binned_scores(), metric, None)
@@ -178,10 +179,11 @@ class BaseThresholdOptimizer(BaseEstimator):
             The optimizer, fitted to every row seen.
         """
         state = self.__dict__.get("_partial")
-        if state is None:
-            metric = self._check_streamed_params(y_score, method="partial_fit")
-        else:
-            metric = get_set_metric(self.scoring)
+        metric = self._check_streamed_params(y_score, method="partial_fit")  # every call
+        if state is not None and state.n_bins != self._stream_bins():
+            raise ValueError(
+                f"n_bins is {self._stream_bins()}, but the earlier chunks are counted in "
+                f"{state.n_bins} bins per label: set it back, or start afresh with fit.")
         scores, targets, weights = self._check_chunk(y_score, y_true, sample_weight,
                                                      first=state is None)
         if state is None:
@@ -208,7 +210,6 @@ class BaseThresholdOptimizer(BaseEstimator):
             raise ValueError(
                 f"shrinkage='auto' cross-validates on rows held in memory, so it cannot be "
                 f"used with {where}: pass a number (0 keeps the learned thresholds).")
-        self.label_names_ = None
         self._check_settings(n_labels)
         return metric
 

@@ -292,3 +292,15 @@ def test_partial_fit_of_one_large_chunk_equals_the_memory_map_fit(tmp_path, monk
     chunked = SGLThresholdOptimizer(n_bins=200).partial_fit(s, y)
     assert chunked._partial.stats is not None  # past the sample: binned statistics
     np.testing.assert_array_equal(chunked.thresholds_, streamed.thresholds_)
+
+
+def test_partial_fit_checks_the_parameters_at_every_call():
+    """Check that a per-sample scoring or other bins set between chunks is refused clearly."""
+    s, y = _data(600)
+    opt = SGLThresholdOptimizer(n_bins=300).partial_fit(s[:300], y[:300])
+    with pytest.raises(ValueError, match="cannot be learned from partial_fit"):
+        opt.set_params(scoring="f1_samples").partial_fit(s[300:], y[300:])
+    opt.set_params(scoring="f1_micro", n_bins=100)
+    with pytest.raises(ValueError, match="n_bins is 100, but the earlier chunks are counted "
+                                         "in 300 bins per label"):
+        opt.partial_fit(s[300:], y[300:])
