@@ -179,6 +179,11 @@ def _as_2d(x):
 
 def check_streamed_shapes(y_score, y_true, sample_weight):
     """Shapes of streamed inputs, checked before any pass; returns ``(n_samples, n_labels)``."""
+    for name, x in (("y_score", y_score), ("y_true", y_true), ("sample_weight", sample_weight)):
+        if _is_dask(x) and any(np.isnan(d) for d in x.shape):
+            raise ValueError(
+                f"{name} is a Dask array of unknown size (shape {x.shape}, after a filter for "
+                f"example): call {name}.compute_chunk_sizes() first.")
     if y_score.ndim not in (1, 2):
         raise ValueError(
             f"y_score must be 1-D or 2-D, got an array with {y_score.ndim} dimensions.")

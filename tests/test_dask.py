@@ -133,3 +133,14 @@ def test_dask_array_fit_on_cluster_equals_memory_map_fit(client, tmp_path, monke
         got = optimizer.fit(ds, dy).thresholds_
     assert len(tasks.data) >= 6  # the blocks were read and counted on the workers
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+
+
+def test_dask_array_of_unknown_size_is_refused_clearly():
+    """Check the message for a Dask array whose chunk sizes are unknown (after a filter)."""
+    import dask.array as da
+
+    s = da.from_array(np.random.default_rng(0).random((100, 3)), chunks=(50, 3))
+    filtered = s[s[:, 0] > 0.5]
+    with pytest.raises(ValueError, match=r"y_score is a Dask array of unknown size .*"
+                                         r"compute_chunk_sizes\(\)"):
+        SGLThresholdOptimizer().fit(filtered, np.zeros((100, 3)))
