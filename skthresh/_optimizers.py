@@ -155,14 +155,15 @@ class BaseThresholdOptimizer(BaseEstimator):
 
         For scores that arrive in chunks (batch by batch from a model, or read
         from files one at a time) and never fit in memory together. Each call
-        adds the chunk's per-label statistics and learns the thresholds again
-        from all the statistics (the cost of that step depends on the labels
-        and bins, not on the rows seen). The first rows, up to about 2**25
-        scores, are kept to choose each label's bins; until then the fit is
-        exactly :meth:`fit` on the rows seen. Later chunks only add counts, so
-        the bins come from the first rows: make them representative (shuffled).
-        Only label-decomposable metrics (micro, macro, weighted) can be learned
-        this way. :meth:`fit` starts afresh.
+        adds the chunk and learns the thresholds again from everything seen.
+        The first rows, up to about 2**25 scores, are kept to choose each
+        label's bins: until then the fit is exactly :meth:`fit` on the rows
+        seen, and each call sorts the rows kept so far. Then the bins are fixed
+        from those rows, later chunks only add counts, and learning again costs
+        what labels and bins cost, whatever the rows seen. Make the first rows
+        representative (shuffled). Only label-decomposable metrics (micro,
+        macro, weighted) can be learned this way. :meth:`fit` starts afresh
+        (see :ref:`larger_than_memory`).
 
         Parameters
         ----------
@@ -199,13 +200,16 @@ class BaseThresholdOptimizer(BaseEstimator):
         n_labels = 1 if np.ndim(y_score) == 1 else np.shape(y_score)[1]
         if n_labels > 1:
             refuse_binary_name(self.scoring, f"with {n_labels} labels")
-        where = ("partial_fit" if method == "partial_fit"
-                 else "scores read in chunks (a memory map or a Dask array)")
+        if method == "partial_fit":
+            where, instead = "partial_fit", "or fit on the rows in memory"
+        else:
+            where = "scores read in chunks (a memory map or a Dask array)"
+            instead = "or load the scores into memory (np.asarray)"
         if not metric.decomposable:
             raise ValueError(
                 f"The per-sample average ({metric.name or 'samples'}) needs each row's labels "
                 f"together, so it cannot be learned from {where}: use a micro, macro or "
-                "weighted average, or load the scores into memory (np.asarray).")
+                f"weighted average, {instead}.")
         if getattr(self, "shrinkage", 0.0) == "auto":
             raise ValueError(
                 f"shrinkage='auto' cross-validates on rows held in memory, so it cannot be "

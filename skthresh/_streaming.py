@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import warnings
 from functools import partial
 
 import numpy as np
@@ -36,6 +37,7 @@ import numpy as np
 from ._cuts import BinnedScores, shared_candidates, sort_scores, sorted_label_major
 from ._scoring import jdt_counts
 from ._validation import check_scores, check_targets, check_weights
+from .exceptions import SkthreshWarning
 
 logger = logging.getLogger("skthresh")
 
@@ -45,6 +47,8 @@ _SAMPLE_ELEMENTS = 2**25
 # Scores per chunk read by pass 2 from a memory map: 32 MiB of float32, so the
 # sorted copy and the chunk's temporaries stay near 0.2 GB.
 _CHUNK_ELEMENTS = 2**23
+# Above this size, labels or weights given to a Dask fit as NumPy arrays draw a warning.
+_GRAPH_BYTES = 2**27
 
 
 def is_streamed(y_score) -> bool:
@@ -58,7 +62,11 @@ def _is_dask(x) -> bool:
 
 
 def sample_stride(n_samples: int, n_labels: int, n_bins: int) -> int:
-    """Stride of the rows sampled in pass 1: 1 (every row) up to about 2**25 scores."""
+    """Stride of the rows sampled in pass 1: 1 (every row) up to about 2**25 scores.
+
+    The sample holds at least ``4 * n_bins`` rows, so beyond about 5,000
+    labels (SGL's 1536 bins) it holds more than 2**25 scores.
+    """
     size = max(_SAMPLE_ELEMENTS // n_labels, 4 * n_bins)
     return max(1, -(-n_samples // size))
 
@@ -377,6 +385,12 @@ def _dask_reduce(y_score, y_true, sample_weight, empty, what, verbose):
 
     scores = _as_2d(y_score).rechunk({1: -1})
     row_chunks = scores.chunks[0]
+    for name, x in (("y_true", y_true), ("sample_weight", sample_weight)):
+        if x is not None and not _is_dask(x) and getattr(x, "nbytes", 0) > _GRAPH_BYTES:
+            warnings.warn(SkthreshWarning(
+                f"{name} is not a Dask array ({x.nbytes / 1e6:.0f} MB): Dask sends it whole "
+                "into the task graph. Pass it as a Dask array with the scores' row chunks."),
+                stacklevel=5)
     targets = y_true if _is_dask(y_true) else da.from_array(np.asarray(y_true), chunks=-1)
     targets = _as_2d(targets).rechunk((row_chunks, -1))
     blocks_w = [None] * len(row_chunks)

@@ -144,3 +144,20 @@ def test_dask_array_of_unknown_size_is_refused_clearly():
     with pytest.raises(ValueError, match=r"y_score is a Dask array of unknown size .*"
                                          r"compute_chunk_sizes\(\)"):
         SGLThresholdOptimizer().fit(filtered, np.zeros((100, 3)))
+
+
+def test_large_numpy_labels_with_dask_scores_draw_a_warning(monkeypatch):
+    """Check the advice to pass labels as a Dask array when they would travel whole."""
+    import dask.array as da
+
+    from skthresh import _streaming
+    from skthresh.exceptions import SkthreshWarning
+
+    monkeypatch.setattr(_streaming, "_GRAPH_BYTES", 100)
+    rng = np.random.default_rng(0)
+    y = (rng.random((200, 3)) < 0.3).astype(np.int8)
+    s = da.from_array(rng.random((200, 3)), chunks=(50, 3))
+    with pytest.warns(SkthreshWarning, match="y_true is not a Dask array .* Pass it as a Dask "
+                                             "array with the scores' row chunks") as caught:
+        SGLThresholdOptimizer().fit(s, y)
+    assert caught[0].filename == __file__
