@@ -218,7 +218,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         return metric
 
     def _check_chunk(self, y_score, y_true, sample_weight, *, first: bool):
-        """A validated chunk of :meth:`partial_fit`; DataFrame columns follow the first chunk's."""
+        """A validated chunk of :meth:`partial_fit`, of the first chunk's labels (by name)."""
         if first:
             names = _names_of(y_score)
         else:
@@ -226,6 +226,9 @@ class BaseThresholdOptimizer(BaseEstimator):
             y_score = align_columns(y_score, names, name="y_score", reference="the first chunk")
         y_true = align_columns(y_true, getattr(y_score, "columns", None))
         chunk = check_chunk(y_score, y_true, sample_weight)
+        if not first and chunk[0].shape[1] != self.n_labels_:
+            raise ValueError(f"y_score has {chunk[0].shape[1]} label column(s), but the "
+                             f"earlier chunks had {self.n_labels_}.")
         self.label_names_ = names
         return chunk
 
@@ -519,9 +522,6 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         if totals is None:
             metric = self._fixed_setup(scores.shape[1])
             totals = self._partial = MetricTotals(self.thresholds_, metric, self.zero_division)
-        elif scores.shape[1] != self.n_labels_:
-            raise ValueError(f"y_score has {scores.shape[1]} label column(s), but the earlier "
-                             f"chunks had {self.n_labels_}.")
         self.best_score_ = totals.add(scores, targets, weights).value()
         return self
 

@@ -216,7 +216,7 @@ def check_streamed_shapes(y_score, y_true, sample_weight):
 
 def check_chunk(scores, targets, weights):
     """Validate one chunk of rows, as ``fit`` validates rows in memory."""
-    scores, _ = check_scores(_as_2d(np.asarray(scores)))
+    scores, _ = check_scores(scores)
     targets = check_targets(targets, scores.shape)
     weights = check_weights(weights, scores.shape[0])
     return scores, targets, weights
@@ -250,7 +250,7 @@ def streamed_statistics(y_score, y_true, sample_weight, n_bins: int, verbose: in
     stride = sample_stride(n, n_labels, n_bins)
     start = time.perf_counter()
     sample = y_score[::stride]
-    sample, _ = check_scores(_as_2d(sample.compute() if _is_dask(sample) else sample))
+    sample, _ = check_scores(sample.compute() if _is_dask(sample) else sample)
     plan = bin_plan(sample, n_bins)
     del sample
     message = (f"pass 1/2 (bins): {-(-n // stride):,} sampled rows of {n:,} in "
@@ -322,10 +322,7 @@ class PartialState:
         self.stats: ScoreStatistics | None = None
 
     def add(self, scores, targets, weights) -> None:
-        """Add one validated chunk."""
-        if scores.shape[1] != self.n_labels:
-            raise ValueError(f"y_score has {scores.shape[1]} label column(s), but the earlier "
-                             f"chunks had {self.n_labels}.")
+        """Add one validated chunk (of the same labels as the first)."""
         if self.stats is not None:
             self.stats.add(scores, targets, weights)
             return
@@ -365,7 +362,7 @@ def reduce_chunks(y_score, y_true, sample_weight, empty, what: str, verbose: int
     for i, a in enumerate(bounds):
         rows = slice(a, a + step)
         weights = None if sample_weight is None else sample_weight[rows]
-        result.add(*check_chunk(y_score[rows], _as_2d(y_true[rows]), weights))
+        result.add(*check_chunk(y_score[rows], y_true[rows], weights))
         progress.update(i + 1, min(step, n - a))
     progress.done()
     return result
@@ -385,19 +382,22 @@ def _dask_reduce(y_score, y_true, sample_weight, empty, what, verbose):
 
     scores = _as_2d(y_score).rechunk({1: -1})
     row_chunks = scores.chunks[0]
-    for name, x in (("y_true", y_true), ("sample_weight", sample_weight)):
-        if x is not None and not _is_dask(x) and getattr(x, "nbytes", 0) > _GRAPH_BYTES:
+
+    def as_dask(x, name):
+        if _is_dask(x):
+            return x
+        if getattr(x, "nbytes", 0) > _GRAPH_BYTES:
             warnings.warn(SkthreshWarning(
                 f"{name} is not a Dask array ({x.nbytes / 1e6:.0f} MB): Dask sends it whole "
                 "into the task graph. Pass it as a Dask array with the scores' row chunks."),
-                stacklevel=5)
-    targets = y_true if _is_dask(y_true) else da.from_array(np.asarray(y_true), chunks=-1)
-    targets = _as_2d(targets).rechunk((row_chunks, -1))
+                stacklevel=6)
+        return da.from_array(np.asarray(x), chunks=-1)
+
+    targets = _as_2d(as_dask(y_true, "y_true")).rechunk((row_chunks, -1))
     blocks_w = [None] * len(row_chunks)
     if sample_weight is not None:
-        weights = (sample_weight if _is_dask(sample_weight)
-                   else da.from_array(np.asarray(sample_weight), chunks=-1))
-        blocks_w = list(weights.rechunk((row_chunks,)).to_delayed().ravel())
+        weights = as_dask(sample_weight, "sample_weight").rechunk((row_chunks,))
+        blocks_w = list(weights.to_delayed().ravel())
     empty = dask.delayed(empty, pure=True)  # one copy of the known thresholds in the graph
     parts = [dask.delayed(_counted_block, pure=True)(empty, s, t, w) for s, t, w in zip(
         scores.to_delayed().ravel(), targets.to_delayed().ravel(), blocks_w)]

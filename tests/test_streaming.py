@@ -197,10 +197,11 @@ def test_bad_chunks_are_refused_clearly(tmp_path):
         SGLThresholdOptimizer().fit(mbad, my)
     with pytest.raises(ValueError, match=r"sample_weight has shape \(3,\)"):
         SGLThresholdOptimizer().fit(ms, my, np.ones(3))
-    opt = SGLThresholdOptimizer().partial_fit(s[:100], y[:100])
-    with pytest.raises(ValueError, match=r"has 11 label column\(s\), but the earlier chunks "
-                                         r"had 12"):
-        opt.partial_fit(s[100:, :11], y[100:, :11])
+    for opt in (SGLThresholdOptimizer(), FixedThresholdOptimizer()):
+        opt.partial_fit(s[:100], y[:100])
+        with pytest.raises(ValueError, match=r"has 11 label column\(s\), but the earlier "
+                                             r"chunks had 12"):
+            opt.partial_fit(s[100:, :11], y[100:, :11])
 
 
 def test_one_label_memory_map(tmp_path):
