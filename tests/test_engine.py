@@ -177,6 +177,20 @@ def test_cuts_from_thresholds_on_float32_scores_are_exact():
     np.testing.assert_array_equal(cuts, expected)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(3,), (7, 3), (2, 4, 3)])
+def test_cuts_from_thresholds_keep_the_shape_and_label_columns(dtype, shape):
+    """Check thresholds of any shape (..., n_labels): each column searched in its label."""
+    rng = np.random.default_rng(17)
+    scores = rng.normal(size=(40, 3)).astype(dtype)
+    ss = sort_scores(scores, np.zeros((40, 3), dtype=int), np.ones(40))
+    thresholds = rng.normal(size=shape)
+    cuts = ss.cuts_from_thresholds(thresholds)
+    assert cuts.shape == shape
+    expected = (scores.astype(np.float64) < thresholds[..., None, :]).sum(axis=-2)
+    np.testing.assert_array_equal(cuts, expected)
+
+
 def test_thresholds_and_cuts_round_trip():
     """Check cut -> threshold -> cut, and cut -> rank position -> cut, on every valid cut."""
     rng = np.random.default_rng(16)
