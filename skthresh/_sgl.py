@@ -91,7 +91,7 @@ class BinnedObjective:
         # int32 indices for the per-pair arrays where they fit (half the memory traffic)
         index = torch.int32 if self.n_rows * (n_bins + 1) < 2**31 else torch.int64
         rows = torch.arange(self.n_rows, dtype=index, device=pos.device)
-        self.rows, self.row_first_bin = rows, rows * n_bins
+        self.rows, self.n_bins = rows, n_bins
         self.row_first_cum = rows.long() * (n_bins + 1)
         self.pooled = metric.average == "micro" and n_models == 1
         last = self.row_first_cum + n_bins
@@ -124,7 +124,7 @@ class BinnedObjective:
         # a pair's bin: its row's first bin in the window plus the pair's rank in the window
         bins = (torch.arange(n_pairs, dtype=self.rows.dtype, device=t.device)
                 + (lo - ends + counts).index_select(0, row))
-        flat = bins + self.row_first_bin.index_select(0, row)
+        flat = bins + row * self.n_bins
         if self.pooled:  # one model, pooled counts: the same derivatives for every label
             g_tp_pair, g_fp_pair = g_tp[0, 0].to(torch.float32), g_fp[0, 0].to(torch.float32)
         else:
@@ -133,8 +133,8 @@ class BinnedObjective:
         sig = torch.sigmoid(per_pair(s_flat) * z)
         dh = (sig - sig * sig) * (g_tp_pair * self.pair_pos.index_select(0, flat)
                                   + g_fp_pair * self.pair_neg.index_select(0, flat))
-        sum_dh = _row_sums(dh, ends, counts)
-        sum_dhz = _row_sums(dh * z, ends, counts)
+        sum_dh = _row_sums(dh, counts)
+        sum_dhz = _row_sums(dh * z, counts)
         return value, (-s_flat * sum_dh).reshape(self.shape), sum_dhz.reshape(self.shape)
 
 
@@ -145,15 +145,14 @@ def _cumulative(rows):
     return out.reshape(-1)
 
 
-def _row_sums(values, ends, counts):
-    """Sums of consecutive runs of ``counts`` values (run ``r`` ends at ``ends[r]``), float64.
+def _row_sums(values, counts):
+    """Sums of consecutive runs of ``counts`` values (empty runs sum to 0), in float64.
 
-    By differences of a float64 cumulative sum: 3x faster than ``index_add_`` on
-    the CPU (60,000 pairs, measured), and at least as accurate as float32 sums.
+    One segmented reduction: 2.8x faster on the CPU than differences of a
+    float64 cumulative sum, whose zero-filled buffer and four gathers cost
+    more than the sum (27,000 pairs, measured).
     """
-    below = torch.zeros(values.shape[0] + 1, dtype=torch.float64, device=values.device)
-    torch.cumsum(values, 0, dtype=torch.float64, out=below[1:])
-    return below.index_select(0, ends) - below.index_select(0, ends - counts)
+    return torch.segment_reduce(values.to(torch.float64), "sum", lengths=counts)
 
 
 def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_weight,
@@ -267,7 +266,10 @@ def learn_positions(
     curve : list of float
         The true metric at each epoch (of the first replicate when bootstrapping).
     """
-    with _one_cpu_thread(device), torch.no_grad():
+    # Binned epochs never need autograd: inference mode also skips its per-op bookkeeping
+    # (view and version tracking). The per-sample average runs autograd in each epoch.
+    no_autograd = torch.inference_mode() if problem.binned else torch.no_grad()
+    with _one_cpu_thread(device), no_autograd:
         return _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate,
                                 sigma, learn_sigma, tol, n_iter_no_change, n_bootstrap, seed,
                                 device, verbose, zero_division)
@@ -300,9 +302,12 @@ def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate
                                              support=support, row_weight=row_weight,
                                              zero_division=zero_division)
 
-    t = torch.as_tensor(np.tile(t_init, (n_models, 1)), dtype=real, device=device)  # (K, L)
-    s = torch.full_like(t, float(sigma))
-    adam = torch.optim.Adam([t, s] if learn_sigma else [t], lr=learning_rate)
+    # thresholds t and slopes s (K, L), views of one tensor: when both are learned, Adam
+    # steps them as one parameter (119 against 153 us a step at 527 labels, median, measured)
+    ts = torch.empty((2, n_models, len(t_init)), dtype=real, device=device)
+    ts[0], ts[1] = torch.as_tensor(t_init, dtype=real, device=device), float(sigma)
+    t, s = ts
+    adam = torch.optim.Adam([ts] if learn_sigma else [t], lr=learning_rate)
     mask = torch.as_tensor(trainable, device=device)
 
     lo, hi = float(problem.u.min()) - 1.0, float(problem.u.max()) + 1.0
@@ -322,8 +327,11 @@ def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate
         if no_change >= n_iter_no_change:
             break
         # Adam minimises the loss -metric; untrainable labels get no gradient
-        t.grad = torch.where(mask, -grad_t, 0.0)
-        s.grad = -grad_s
+        grad = torch.stack([torch.where(mask, -grad_t, 0.0), -grad_s])
+        if learn_sigma:
+            ts.grad = grad
+        else:
+            t.grad = grad[0]
         adam.step()
         t.clamp_(lo, hi)
         s.clamp_(min=1e-3)

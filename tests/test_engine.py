@@ -117,7 +117,8 @@ def test_row_sums_with_empty_runs(counts):
     values = torch.arange(1, int(counts.sum()) + 1, dtype=torch.float32)
     ends = torch.cumsum(counts, 0, dtype=torch.int32)
     expected = [float(values[e - c:e].sum()) for c, e in zip(counts, ends)]
-    assert _row_sums(values, ends, counts).tolist() == expected
+    sums = _row_sums(values, counts)
+    assert sums.dtype == torch.float64 and sums.tolist() == expected
 
 
 def test_bin_masses_and_problems_agree_between_count_paths():
