@@ -112,8 +112,9 @@ class BinnedObjective:
 
         # backward: the (row, bin) pairs within KERNEL_REACH / s of each threshold, row by row
         half = KERNEL_REACH / s_flat
-        lo = torch.searchsorted(self.u, t_flat - half).to(self.rows.dtype)
-        counts = torch.searchsorted(self.u, t_flat + half).to(self.rows.dtype) - lo
+        narrow = self.rows.dtype == torch.int32
+        lo = torch.searchsorted(self.u, t_flat - half, out_int32=narrow)
+        counts = torch.searchsorted(self.u, t_flat + half, out_int32=narrow) - lo
         ends = torch.cumsum(counts, 0, dtype=self.rows.dtype)
         n_pairs = int(ends[-1])
         row = torch.repeat_interleave(self.rows, counts, output_size=n_pairs)
@@ -126,7 +127,7 @@ class BinnedObjective:
                 + (lo - ends + counts).index_select(0, row))
         flat = bins + row * self.n_bins
         if self.pooled:  # one model, pooled counts: the same derivatives for every label
-            g_tp_pair, g_fp_pair = g_tp[0, 0].to(torch.float32), g_fp[0, 0].to(torch.float32)
+            g_tp_pair, g_fp_pair = g_tp[0, 0], g_fp[0, 0]  # 0-d: the products stay float32
         else:
             g_tp_pair, g_fp_pair = per_pair(g_tp), per_pair(g_fp)
         z = self.u_narrow.index_select(0, bins) - per_pair(t_flat)
@@ -152,7 +153,9 @@ def _row_sums(values, counts):
     float64 cumulative sum, whose zero-filled buffer and four gathers cost
     more than the sum (27,000 pairs, measured).
     """
-    return torch.segment_reduce(values.to(torch.float64), "sum", lengths=counts)
+    # unsafe: the lengths are window sizes, valid by construction; checking them costs
+    # five more ops and a synchronisation per call
+    return torch.segment_reduce(values.to(torch.float64), "sum", lengths=counts, unsafe=True)
 
 
 def surrogate_value_and_grads(u, pos, neg, t, s, metric, *, axis, support, row_weight,
