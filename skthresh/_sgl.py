@@ -149,9 +149,9 @@ def _cumulative(rows):
 def _row_sums(values, counts):
     """Sums of consecutive runs of ``counts`` values (empty runs sum to 0), in float64.
 
-    One segmented reduction: 2.8x faster on the CPU than differences of a
-    float64 cumulative sum, whose zero-filled buffer and four gathers cost
-    more than the sum (27,000 pairs, measured).
+    One segmented reduction, 1.6x faster on the CPU than the differences of a
+    float64 cumulative sum it replaced (38.8 against 61.2 us for 28,604 values
+    in 527 runs, median of 7), and no index arithmetic.
     """
     # unsafe: the lengths are window sizes, valid by construction; checking them costs
     # five more ops and a synchronisation per call
