@@ -86,10 +86,11 @@ def shared_threshold_cuts(ss: SortedScores, metric: SetMetric, zero_division: fl
     """
     candidates = ss.shared_candidates()
     if metric.decomposable:
-        # (G, L), C-ordered: the counts sum in the same order whatever the count
-        # path, so exact ties between candidates always resolve alike
         cuts = ss.cuts_from_thresholds(np.repeat(candidates[:, None], ss.n_labels, axis=1))
-        tp, fp, fn = ss.counts_at_cuts(cuts)
+        # (G, L) counts made C-ordered: numpy sums a row in another order when it is
+        # strided, so each candidate's labels must be summed in one order whatever the
+        # count path's memory layout, for exact ties between candidates to resolve alike
+        tp, fp, fn = (np.ascontiguousarray(c) for c in ss.counts_at_cuts(cuts))
         values = metric.from_counts(tp, fp, fn, xp=np, zero_division=zero_division)
         best = int(np.argmax(values))
         return float(candidates[best]), cuts[best].copy()

@@ -121,6 +121,34 @@ def test_row_sums_with_empty_runs(counts):
     assert sums.dtype == torch.float64 and sums.tolist() == expected
 
 
+@pytest.mark.parametrize("scoring", ["jaccard_weighted", "f1_macro"])
+def test_exact_ties_between_shared_candidates_resolve_alike_on_both_count_paths(scoring):
+    """Check the shared threshold where two candidates score equal in exact arithmetic.
+
+    Candidates 0.025 and 0.135 tie on these rows (jaccard_weighted); summed in
+    different orders their values differ in the last bit, and the count paths
+    lay their counts out differently in memory. Weights of 2 take the general
+    path with the same values (scaling by 2 is exact).
+    """
+    scores = np.array([
+        [.53, .82, .84, .52, .04, .14, .91, .13, .18, .84, .31, .91, .52, .67, .90, .59],
+        [.42, .64, .47, .56, .04, .22, .03, .29, .28, .02, .92, .33, .61, .25, .65, .22],
+        [.85, .92, .19, .80, .54, .81, .44, .85, .10, .39, .49, .23, .90, .41, .29, .97],
+        [.62, .97, .07, .70, .50, .31, .12, .57, .57, .43, .42, .10, .15, .12, .72, .56]])
+    y = np.array([[0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0],
+                  [1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
+                  [0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0],
+                  [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0]])
+    for cls in (SGLThresholdOptimizer, CoordinateThresholdOptimizer):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # label 5 has no positive
+            hard = cls(scoring=scoring).fit(scores, y)
+            general = cls(scoring=scoring).fit(scores, y, np.full(4, 2.0))
+        assert hard.shared_threshold_ == general.shared_threshold_
+        np.testing.assert_array_equal(hard.thresholds_, general.thresholds_)
+        assert hard.best_score_ == pytest.approx(general.best_score_, abs=1e-12)
+
+
 def test_bin_masses_and_problems_agree_between_count_paths():
     """Check the bins (tie-aware starts) and their masses on both count paths."""
     rng = np.random.default_rng(11)
