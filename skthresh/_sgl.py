@@ -134,8 +134,9 @@ class BinnedObjective:
         sig = torch.sigmoid(per_pair(s_flat) * z)
         dh = (sig - sig * sig) * (g_tp_pair * self.pair_pos.index_select(0, flat)
                                   + g_fp_pair * self.pair_neg.index_select(0, flat))
-        sum_dh = _row_sums(dh, counts)
-        sum_dhz = _row_sums(dh * z, counts)
+        # sums in float64, gradients in the parameters' dtype (float32 on CUDA)
+        sum_dh = _row_sums(dh, counts).to(t.dtype)
+        sum_dhz = _row_sums(dh * z, counts).to(t.dtype)
         return value, (-s_flat * sum_dh).reshape(self.shape), sum_dhz.reshape(self.shape)
 
 
@@ -216,6 +217,15 @@ def _bootstrap(problem: RankProblem, n_models: int, seed: int):
             problem.row_weight * draw)
 
 
+def working_dtype(device: torch.device) -> torch.dtype:
+    """The dtype of thresholds, slopes, counts and metric on ``device``.
+
+    float64 on the CPU (the default device: the same thresholds on every
+    machine); float32 on CUDA, where float64 is slow on most cards.
+    """
+    return torch.float64 if device.type == "cpu" else torch.float32
+
+
 def learn_positions(
     problem: RankProblem,
     metric: SetMetric,
@@ -281,9 +291,7 @@ def learn_positions(
 def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate, sigma,
                      learn_sigma, tol, n_iter_no_change, n_bootstrap, seed, device, verbose,
                      zero_division):
-    # float64 on the CPU (the default device: the same thresholds on every machine);
-    # float32 on CUDA, where float64 is slow on most cards
-    real = torch.float64 if device.type == "cpu" else torch.float32
+    real = working_dtype(device)
     n_models = max(n_bootstrap, 1)
     if n_bootstrap:
         pos, neg, row_weight = _bootstrap(problem, n_models, seed)

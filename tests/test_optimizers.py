@@ -328,6 +328,21 @@ def test_cuda_matches_cpu(multilabel_scores):
     assert gpu.best_score_ == pytest.approx(cpu.best_score_, abs=0.01)
 
 
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro", "f1_samples"])
+@pytest.mark.parametrize("learn_sigma", [True, False])
+def test_float32_working_dtype_as_on_cuda(multilabel_scores, monkeypatch, scoring, learn_sigma):
+    """Check SGL in float32, the working dtype on CUDA, here on the CPU (CI has no GPU)."""
+    import skthresh._sgl as sgl
+
+    scores, y = multilabel_scores
+    params = dict(scoring=scoring, learn_sigma=learn_sigma, device="cpu")
+    reference = SGLThresholdOptimizer(**params).fit(scores, y)
+    monkeypatch.setattr(sgl, "working_dtype", lambda device: torch.float32)
+    narrow = SGLThresholdOptimizer(**params).fit(scores, y)
+    assert np.isfinite(narrow.thresholds_).all()
+    assert narrow.best_score_ == pytest.approx(reference.best_score_, abs=0.01)
+
+
 def test_verbose_prints_progress(multilabel_scores, capsys):
     """Check that verbose=2 prints one line per epoch."""
     scores, y = multilabel_scores
