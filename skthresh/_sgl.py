@@ -280,9 +280,9 @@ def learn_positions(
         The true metric at each epoch (of the first replicate when bootstrapping).
     """
     # Binned epochs never need autograd: inference mode also skips its per-op bookkeeping
-    # (view and version tracking). The per-sample average runs autograd in each epoch.
-    no_autograd = torch.inference_mode() if problem.binned else torch.no_grad()
-    with _one_cpu_thread(device), no_autograd:
+    # (view and version tracking). The per-sample average runs autograd in each epoch,
+    # so it leaves inference mode, even a caller's.
+    with _one_cpu_thread(device), torch.inference_mode(problem.binned), torch.no_grad():
         return _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate,
                                 sigma, learn_sigma, tol, n_iter_no_change, n_bootstrap, seed,
                                 device, verbose, zero_division)

@@ -343,6 +343,17 @@ def test_float32_working_dtype_as_on_cuda(multilabel_scores, monkeypatch, scorin
     assert narrow.best_score_ == pytest.approx(reference.best_score_, abs=0.01)
 
 
+@pytest.mark.parametrize("scoring", ["f1_micro", "f1_samples"])
+def test_fit_inside_a_callers_inference_mode(multilabel_scores, scoring):
+    """Check that SGL fits alike inside torch.inference_mode (the per-sample average
+    runs autograd, which inference mode forbids)."""
+    scores, y = multilabel_scores
+    outside = SGLThresholdOptimizer(scoring=scoring, max_iter=20).fit(scores, y)
+    with torch.inference_mode():
+        inside = SGLThresholdOptimizer(scoring=scoring, max_iter=20).fit(scores, y)
+    np.testing.assert_array_equal(inside.thresholds_, outside.thresholds_)
+
+
 def test_verbose_prints_progress(multilabel_scores, capsys):
     """Check that verbose=2 prints one line per epoch."""
     scores, y = multilabel_scores
