@@ -5,7 +5,8 @@ Pellegrini & Masquelier, ICASSP 2021. The forward pass applies the hard step
 thresholds; the backward pass replaces the step's derivative by that of a
 sigmoid, ``s(a) (1 - s(a))`` at ``a = sigma * (u - t)``, which gives the
 threshold the gradient ``-sigma s(1 - s)`` and the per-label slope ``sigma``
-the gradient ``(u - t) s(1 - s)``. ``torch.optim.Adam`` updates both, with all
+the gradient ``(u - t) s(1 - s)``. torch's Adam (``torch.optim.adam.adam``, the
+update of ``torch.optim.Adam``; see :func:`adam_stepper`) updates both, with all
 rows in one batch.
 
 The engine works on a :class:`~skthresh._cuts.RankProblem`: scores replaced by
@@ -37,6 +38,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
+from torch.optim.adam import adam
 
 from ._cuts import RankProblem
 from ._scoring import SetMetric
@@ -217,6 +219,28 @@ def _bootstrap(problem: RankProblem, n_models: int, seed: int):
             problem.row_weight * draw)
 
 
+def adam_stepper(param: torch.Tensor, learning_rate: float):
+    """``step(grad)``: one Adam update of ``param`` in place, as ``torch.optim.Adam`` makes it.
+
+    Each call is ``torch.optim.adam.adam``, the update ``torch.optim.Adam.step``
+    runs, with ``torch.optim.Adam``'s defaults and the state it keeps (a step
+    count on the CPU, first and second moments). The ``torch.optim.Adam``
+    object itself is not built: its first construction in a process imports
+    ``torch._dynamo`` (1.56 s measured, in every new process: the CLI, a
+    joblib or Dask worker), and its step adds bookkeeping around the update
+    (36 against 90 us a step at 527 labels, median, measured).
+    """
+    exp_avg, exp_avg_sq = torch.zeros_like(param), torch.zeros_like(param)
+    count = torch.tensor(0.0)  # torch's default float dtype, on the CPU, as the class keeps it
+
+    def step(grad: torch.Tensor) -> None:
+        adam([param], [grad], [exp_avg], [exp_avg_sq], [], [count], foreach=False,
+             amsgrad=False, beta1=0.9, beta2=0.999, lr=learning_rate, weight_decay=0.0,
+             eps=1e-8, maximize=False)
+
+    return step
+
+
 def working_dtype(device: torch.device) -> torch.dtype:
     """The dtype of thresholds, slopes, counts and metric on ``device``.
 
@@ -318,7 +342,7 @@ def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate
     ts = torch.empty((2, n_models, len(t_init)), dtype=real, device=device)
     ts[0], ts[1] = torch.as_tensor(t_init, dtype=real, device=device), float(sigma)
     t, s = ts
-    adam = torch.optim.Adam([ts] if learn_sigma else [t], lr=learning_rate)
+    adam_step = adam_stepper(ts if learn_sigma else t, learning_rate)
     mask = torch.as_tensor(trainable, device=device)
 
     lo, hi = float(problem.u.min()) - 1.0, float(problem.u.max()) + 1.0
@@ -339,11 +363,7 @@ def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate
             break
         # Adam minimises the loss -metric; untrainable labels get no gradient
         grad = torch.stack([torch.where(mask, -grad_t, 0.0), -grad_s])
-        if learn_sigma:
-            ts.grad = grad
-        else:
-            t.grad = grad[0]
-        adam.step()
+        adam_step(grad if learn_sigma else grad[0])
         t.clamp_(lo, hi)
         s.clamp_(min=1e-3)
     if verbose == 1:
