@@ -362,8 +362,8 @@ def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate
         if no_change >= n_iter_no_change:
             break
         # Adam minimises the loss -metric; untrainable labels get no gradient
-        grad = torch.stack([torch.where(mask, -grad_t, 0.0), -grad_s])
-        adam_step(grad if learn_sigma else grad[0])
+        grad_t = torch.where(mask, -grad_t, 0.0)
+        adam_step(torch.stack([grad_t, -grad_s]) if learn_sigma else grad_t)
         t.clamp_(lo, hi)
         s.clamp_(min=1e-3)
     if verbose == 1:
