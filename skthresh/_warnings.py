@@ -1,0 +1,64 @@
+"""How skthresh warns: at the caller's line, with lists of labels kept short.
+
+Every warning of the library goes through :func:`warn`, which points the
+warning at the first frame outside the ``skthresh`` package (the user's line,
+or the scikit-learn tool that called us), whatever the depth of the call that
+raised it. No module counts frames by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+# Lists of labels longer than this are shown as a count and their first entries.
+MAX_LISTED = 10
+
+
+def warn(message, category: type[Warning] | None = None) -> None:
+    """``warnings.warn`` pointed at the first frame outside the skthresh package.
+
+    Parameters
+    ----------
+    message : str or Warning
+        The warning, or its text.
+    category : Warning subclass, default=None
+        Its class when ``message`` is a string (``UserWarning`` when None).
+    """
+    frame = sys._getframe(1)
+    level = 2  # 1 is this function's own warnings.warn line
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+def format_labels(labels, limit: int = MAX_LISTED) -> str:
+    """Labels as a message lists them: all of them when few, else a count and the first.
+
+    Parameters
+    ----------
+    labels : sequence
+        Label indices or names.
+    limit : int, default=MAX_LISTED
+        The most labels listed in full.
+
+    Returns
+    -------
+    text : str
+        ``"[0, 3, 7]"``, or ``"100000 labels: [0, 1, 2, ...]"`` past ``limit``.
+
+    Examples
+    --------
+    >>> format_labels([0, 3, 7])
+    '[0, 3, 7]'
+    >>> format_labels(list(range(12)), limit=3)
+    '12 labels: [0, 1, 2, ...]'
+    """
+    labels = [label.item() if hasattr(label, "item") else label for label in labels]
+    if len(labels) <= limit:
+        return str(labels)
+    return f"{len(labels)} labels: {str(labels[:limit])[:-1]}, ...]"
