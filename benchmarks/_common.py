@@ -46,11 +46,36 @@ def argument_parser(doc: str | None) -> argparse.ArgumentParser:
     """
     first = (doc or "").strip().splitlines()
     name = sys.argv[1] if len(sys.argv) > 1 else "NAME"
-    parser = argparse.ArgumentParser(prog=f"python -m benchmarks {name}",
-                                     description=first[0] if first else None)
+    parser = _Parser(prog=f"python -m benchmarks {name}",
+                     description=first[0] if first else None)
     parser.add_argument("--out", type=Path, default=RESULTS,
                         help="folder of the result files (default: benchmarks/results)")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="run although skthresh/ or benchmarks/ has uncommitted changes; "
+                             "the result's footer then says so, in bold, and names the files "
+                             "(such a result is not for the docs)")
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that refuses to start on uncommitted code (see :func:`code_state`).
+
+    A result is published with the commit it was measured on, so the code under
+    test must be that commit: with uncommitted changes in ``skthresh/`` or
+    ``benchmarks/`` (result files aside) the run stops before measuring
+    anything, unless ``--allow-dirty`` is given.
+    """
+
+    def parse_args(self, args=None, namespace=None):  # noqa: D102
+        parsed = super().parse_args(args, namespace)
+        global _STATE_AT_START
+        _STATE_AT_START = code_state()
+        dirty = _STATE_AT_START[1]
+        if dirty and not getattr(parsed, "allow_dirty", False):
+            self.exit(2, f"{self.prog}: uncommitted changes in {', '.join(dirty)}: commit them, "
+                         "or measure a clean checkout (git worktree add DIR HEAD, then run "
+                         "there); --allow-dirty runs anyway and flags the result.\n")
+        return parsed
 
 
 # --------------------------------------------------------------------------------------
@@ -208,6 +233,13 @@ def _git(*argv: str) -> str:
 
 
 def _cpu_model() -> str:
+    """The CPU's model name, from ``/proc/cpuinfo`` (``lscpu`` or ``platform`` elsewhere)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
     try:
         lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
     except OSError:
@@ -218,17 +250,58 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
+_STATE_AT_START: tuple[str, list[str]] | None = None
+
+
+def code_state() -> tuple[str, list[str]]:
+    """The commit (short hash) and the uncommitted files of the code under test.
+
+    The code under test is ``skthresh/`` and ``benchmarks/``, less the result
+    files ``benchmarks/results/``; untracked files count (an untracked module
+    can be imported).
+    """
+    head = _git("rev-parse", "--short", "HEAD") or "unknown"
+    status = _git("status", "--porcelain", "--untracked-files=all", "--",
+                  "skthresh", "benchmarks", ":(exclude)benchmarks/results",
+                  ":(exclude)*__pycache__*")
+    dirty = [line[3:] for line in status.splitlines() if line[3:]]
+    return head, dirty
+
+
+def _public_arg(arg: str) -> str:
+    """``arg`` with an absolute path of this machine made relative or a placeholder.
+
+    A path inside the repository or next to it becomes relative to its root
+    (``../shared/data/...``); any other absolute path becomes ``DIR``.
+    """
+    prefix, sep, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+    if not os.path.isabs(value):
+        return arg
+    path, public = Path(value).resolve(), "DIR"
+    for base, up in ((REPO.resolve(), ""), (REPO.parent.resolve(), "..")):
+        if path.is_relative_to(base):
+            public = os.path.join(up, str(path.relative_to(base))) if up else str(
+                path.relative_to(base))
+            break
+    return f"{prefix}{sep}{public}"
+
+
 def provenance() -> str:
     """The footer of a result: commit, machine, versions, threads, date and command.
 
-    Two lines: what ran where, and the command (run from the repository root).
+    Two lines: what ran where, and the command (run from the repository root;
+    absolute paths of this machine shown relative to the repository or as
+    ``DIR``). A run on uncommitted code (``--allow-dirty``, or code that
+    changed while it ran) is flagged in bold, with the files.
     """
-    head = _git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = [line[3:] for line in _git("status", "--porcelain", "--", "skthresh").splitlines()]
-    if len(dirty) > 3:
-        dirty = [f"{len(dirty)} files of skthresh/"]
-    commit = f"commit {head}" + (f" with uncommitted changes in {', '.join(dirty)}"
-                                 if dirty else "")
+    head, dirty = code_state()
+    start = _STATE_AT_START or (head, dirty)
+    changed = start != (head, dirty)
+    dirty = sorted(set(start[1]) | set(dirty))
+    if start[0] != head:
+        commit = f"commits {start[0]} (start) to {head} (end)"
+    else:
+        commit = f"commit {head}"
     versions = [f"Python {platform.python_version()}"]
     for module, label in (("numpy", "numpy"), ("sklearn", "scikit-learn"), ("torch", "torch")):
         try:
@@ -240,10 +313,19 @@ def provenance() -> str:
         threads = f"{sys.modules['torch'].get_num_threads()} torch threads, {threads}"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     date = datetime.date.today().isoformat()
-    command = "python -m benchmarks " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    return (f"Measured on {commit}, {date}: {_cpu_model()}, {cores} cores, "
-            f"{', '.join(versions)}, {threads}.\n"
-            f"Command: `{command.strip()}`")
+    argv = [_public_arg(a) for a in sys.argv[1:] if a != "--allow-dirty"]
+    command = "python -m benchmarks " + " ".join(shlex.quote(a) for a in argv)
+    footer = (f"Measured on {commit}, {date}: {cores}-core machine, CPU {_cpu_model()}, "
+              f"{', '.join(versions)}, {threads}.\n"
+              f"Command: `{command.strip()}`")
+    if dirty or changed:
+        shown = dirty if len(dirty) <= 6 else [*dirty[:6], f"and {len(dirty) - 6} more"]
+        footer = (f"**Not measured on committed code**: uncommitted changes in "
+                  f"{', '.join(shown)}"
+                  + (" (the code changed during the run)" if changed else "")
+                  + ". Do not publish this result; re-run it on a clean checkout.\n\n"
+                  + footer)
+    return footer
 
 
 # --------------------------------------------------------------------------------------
