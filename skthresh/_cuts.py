@@ -488,12 +488,16 @@ class BinnedScores(SortedScores):
         cuts = np.asarray(cuts)
         cols = np.arange(self.n_labels)
         rows = np.array([self._rows_of(cuts[c], c) for c in cols])
-        low = self._max_below[rows, cols]
-        high = self._min_above[rows, cols]
+        n = self.n_samples
+        # Only a cut strictly inside has a score on each side: at cut 0 no score lies
+        # below (max_below is -inf) and at cut n none above (min_above is inf), and the
+        # midpoint of an infinity would be NaN. Those cuts take their own thresholds below.
+        inside = (cuts > 0) & (cuts < n)
+        low = np.where(inside, self._max_below[rows, cols], 0.0)
+        high = np.where(inside, self._min_above[rows, cols], 0.0)
         mid = low + (high - low) / 2
         mid = np.where(mid > low, mid, high)
         top = np.nextafter(self.top_scores(), np.inf)
-        n = self.n_samples
         return np.where(cuts <= 0, self._lowest_two[0], np.where(cuts >= n, top, mid))
 
 

@@ -305,3 +305,23 @@ def test_partial_fit_checks_the_parameters_at_every_call():
     with pytest.raises(ValueError, match="n_bins is 100, but the earlier chunks are counted "
                                          "in 300 bins per label"):
         opt.partial_fit(s[300:], y[300:])
+
+
+@pytest.mark.parametrize("make", [CoordinateThresholdOptimizer, SGLThresholdOptimizer])
+def test_streamed_cut_that_predicts_every_row_is_computed_without_nan(tmp_path, make):
+    """Check that a streamed fit whose cut predicts every row (soft labels) emits no
+    RuntimeWarning: the midpoint of cut 0 (no score below it) was -inf + inf."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    y = np.column_stack([(rng.random(200) < 0.3), np.full(200, 0.9)]).astype(np.float64)
+    s = rng.random((200, 2)).astype(np.float32)
+    s[:, 0] += y[:, 0]
+    ms, my = _maps(tmp_path, s, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)  # the warning that label 1 predicts all
+        streamed = make(scoring="f1_macro").fit(ms, my)
+        in_memory = make(scoring="f1_macro").fit(s, y)
+    np.testing.assert_array_equal(streamed.thresholds_, in_memory.thresholds_)
+    assert np.isfinite(streamed.thresholds_).all()
