@@ -14,12 +14,33 @@ import warnings
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
+# scikit-learn's decorators that wrap our public methods and functions (fit's
+# context, parameter validation, set_output): their frames sit between a
+# user's line and ours, so they are skipped too.
+_SKLEARN_WRAPPERS = (
+    os.path.join("sklearn", "base.py"),
+    os.path.join("sklearn", "utils", "_param_validation.py"),
+    os.path.join("sklearn", "utils", "_set_output.py"),
+)
+
+
+def _inside(code) -> bool:
+    """Whether a frame's code is skthresh's own, or a scikit-learn decorator around it."""
+    filename = code.co_filename
+    if filename.startswith(_PACKAGE_DIR):
+        return True
+    return code.co_name in ("wrapper", "wrapped") and filename.endswith(_SKLEARN_WRAPPERS)
+
 # Lists of labels longer than this are shown as a count and their first entries.
 MAX_LISTED = 10
 
 
 def warn(message, category: type[Warning] | None = None) -> None:
     """``warnings.warn`` pointed at the first frame outside the skthresh package.
+
+    Frames of scikit-learn's decorators around skthresh's methods (``fit``'s
+    context, parameter validation) are skipped as well, so the warning points
+    at the line that called skthresh: the user's, or a scikit-learn tool's.
 
     Parameters
     ----------
@@ -30,7 +51,7 @@ def warn(message, category: type[Warning] | None = None) -> None:
     """
     frame = sys._getframe(1)
     level = 2  # 1 is this function's own warnings.warn line
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and _inside(frame.f_code):
         frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)
