@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "CoordinateThresholdOptimizer": "._optimizers",
     "FixedThresholdOptimizer": "._optimizers",
+    "MultilabelStratifiedGroupKFold": "._split",
     "MultilabelStratifiedKFold": "._split",
     "SGLCurveDisplay": "._display",
     "SGLThresholdOptimizer": "._optimizers",
@@ -24,6 +25,7 @@ _LAZY = {
 __all__ = [  # the names of _LAZY, and the version
     "CoordinateThresholdOptimizer",
     "FixedThresholdOptimizer",
+    "MultilabelStratifiedGroupKFold",
     "MultilabelStratifiedKFold",
     "SGLCurveDisplay",
     "SGLThresholdOptimizer",
@@ -47,7 +49,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not run
     )
     from ._policies import apply_thresholds
     from ._scoring import SetMetric, get_set_metric
-    from ._split import MultilabelStratifiedKFold
+    from ._split import MultilabelStratifiedGroupKFold, MultilabelStratifiedKFold
 
 
 def __getattr__(name):
