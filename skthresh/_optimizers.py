@@ -39,6 +39,7 @@ from ._validation import (
     check_weights,
     resolve_device,
 )
+from ._warnings import format_labels, warn
 from .exceptions import SkthreshWarning, UndefinedThresholdWarning
 
 # Candidate strengths of shrinkage="auto", chosen by cross-validation on the tuning rows
@@ -51,6 +52,11 @@ def _names_of(y_score):
     """The column names of a scores DataFrame, else None."""
     columns = getattr(y_score, "columns", None)
     return None if columns is None else np.asarray(columns, dtype=object)
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds (names and indices in messages)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def shrink_toward(thresholds, shared: float, positives, strength: float) -> np.ndarray:
@@ -224,6 +230,7 @@ class BaseThresholdOptimizer(BaseEstimator):
             names = _names_of(y_score)
         else:
             names = getattr(self, "label_names_", None)
+            self._warn_unnamed(y_score, reference="the first chunk")
             y_score = align_columns(y_score, names, name="y_score", reference="the first chunk")
         y_true = align_columns(y_true, getattr(y_score, "columns", None))
         chunk = check_chunk(y_score, y_true, sample_weight)
@@ -328,39 +335,67 @@ class BaseThresholdOptimizer(BaseEstimator):
         return float(metric.score(targets, pred, weights, xp=np,
                                   zero_division=self.zero_division))
 
+    def _labels_named(self, indices) -> list:
+        """Labels as messages name them: column names when fitted on a DataFrame, else indices."""
+        indices = np.asarray(indices, dtype=np.int64)
+        names = getattr(self, "label_names_", None)
+        return [_plain(label) for label in (indices if names is None else names[indices])]
+
+    def _warn_undefined(self, indices, message) -> None:
+        """An :class:`UndefinedThresholdWarning` about the labels at ``indices``.
+
+        ``message(listed)`` gives the text from the labels as listed (by name
+        when the optimizer was fitted on a DataFrame, shortened past 10).
+        """
+        labels = self._labels_named(indices)
+        warn(UndefinedThresholdWarning(message(format_labels(labels)), labels))
+
     def _warn_degenerate(self, has_pos, tied_bottom, cuts, ss, shared):
         """Say what was done for labels whose threshold the tuning data cannot define."""
         if not has_pos.any():
-            labels = list(range(ss.n_labels))
-            warnings.warn(UndefinedThresholdWarning(
+            self._warn_undefined(np.arange(ss.n_labels), lambda listed: (
                 f"No label has a positive target in the tuning data: the thresholds of "
-                f"label(s) {labels} cannot be learned and are set above every tuning score "
-                f"({shared:.6g}), so they predict nothing.", labels), stacklevel=4)
+                f"label(s) {listed} cannot be learned and are set above every tuning score "
+                f"({shared:.6g}), so they predict nothing."))
             return
         if not has_pos.all():
-            missing = np.flatnonzero(~has_pos).tolist()
-            warnings.warn(UndefinedThresholdWarning(
-                f"Label(s) {missing} have no positive target in the tuning data: their "
+            self._warn_undefined(np.flatnonzero(~has_pos), lambda listed: (
+                f"Label(s) {listed} have no positive target in the tuning data: their "
                 f"threshold cannot be learned and is the best threshold shared by all labels "
-                f"({shared:.6g}).", missing), stacklevel=4)
+                f"({shared:.6g})."))
         if tied_bottom.any():
-            tied = np.flatnonzero(tied_bottom).tolist()
-            warnings.warn(UndefinedThresholdWarning(
-                f"Label(s) {tied} would predict every tuning row only because their lowest "
+            self._warn_undefined(np.flatnonzero(tied_bottom), lambda listed: (
+                f"Label(s) {listed} would predict every tuning row only because their lowest "
                 "tuning scores tie (a block of equal scores holding their positives, such as "
                 "the constant scores of a fold model that saw no positive): their threshold "
-                f"is the best threshold shared by all labels ({shared:.6g}) instead.", tied),
-                stacklevel=4)
-        everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0)).tolist()
-        if everything:
-            warnings.warn(UndefinedThresholdWarning(
-                f"The threshold of label(s) {everything} predicts every tuning row "
+                f"is the best threshold shared by all labels ({shared:.6g}) instead."))
+        everything = np.flatnonzero(has_pos & (cuts == 0) & (ss.total_neg > 0))
+        if everything.size:
+            self._warn_undefined(everything, lambda listed: (
+                f"The threshold of label(s) {listed} predicts every tuning row "
                 "positive (it is set to their lowest tuning score): on the tuning data no "
                 "higher threshold scores better. Consider a metric that penalises false "
-                "positives more, or more data.", everything), stacklevel=4)
+                "positives more, or more data."))
+
+    def _warn_unnamed(self, y_score, reference: str) -> None:
+        """Warn when unnamed scores are paired by position with the labels of named ones.
+
+        Names that are the column positions themselves (a DataFrame's default
+        ``RangeIndex``) pair alike either way: no warning then.
+        """
+        names = getattr(self, "label_names_", None)
+        if (names is None or hasattr(y_score, "columns")
+                or list(names) == list(range(len(names)))):
+            return
+        warn(SkthreshWarning(
+            f"y_score has no label names, but {type(self).__name__} was fitted with label "
+            f"names: its columns are taken by position, in {reference}'s order "
+            f"{format_labels(self._labels_named(np.arange(len(names))))}. Pass a DataFrame "
+            "to have them matched by name."))
 
     def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
         check_is_fitted(self, "thresholds_")
+        self._warn_unnamed(y_score, reference="fit")
         if getattr(self, "label_names_", None) is not None and hasattr(y_score, "columns"):
             y_score = align_columns(y_score, self.label_names_, name="y_score",
                                     reference="fit")
@@ -929,12 +964,13 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
             init_cuts = ss.cuts_from_thresholds(init)
             outside = np.flatnonzero(trainable & ((init_cuts == 0) | (init_cuts == ss.n_samples)))
             if outside.size:
-                warnings.warn(SkthreshWarning(
-                    f"init puts the threshold of label(s) {outside.tolist()[:10]} outside "
+                warn(SkthreshWarning(
+                    f"init puts the threshold of label(s) "
+                    f"{format_labels(self._labels_named(outside))} outside "
                     "their tuning scores (below the lowest or above the highest): SGL moves "
                     "a threshold by about learning_rate per epoch on its rank axis, where "
                     "the scores' ends are far apart, so it may never reach them. Start "
-                    "inside the scores' range, or use init='auto'."), stacklevel=5)
+                    "inside the scores' range, or use init='auto'."))
         positions, curve = learn_positions(
             problem, metric, problem.positions_from_cuts(init_cuts), trainable=trainable,
             max_iter=self.max_iter, learning_rate=self.learning_rate, sigma=self.sigma,

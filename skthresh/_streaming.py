@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-import warnings
 from functools import partial
 
 import numpy as np
@@ -37,6 +36,7 @@ import numpy as np
 from ._cuts import BinnedScores, shared_candidates, sort_scores, sorted_label_major
 from ._scoring import jdt_counts
 from ._validation import check_scores, check_targets, check_weights
+from ._warnings import warn
 from .exceptions import SkthreshWarning
 
 logger = logging.getLogger("skthresh")
@@ -387,10 +387,9 @@ def _dask_reduce(y_score, y_true, sample_weight, empty, what, verbose):
         if _is_dask(x):
             return x
         if getattr(x, "nbytes", 0) > _GRAPH_BYTES:
-            warnings.warn(SkthreshWarning(
+            warn(SkthreshWarning(
                 f"{name} is not a Dask array ({x.nbytes / 1e6:.0f} MB): Dask sends it whole "
-                "into the task graph. Pass it as a Dask array with the scores' row chunks."),
-                stacklevel=6)
+                "into the task graph. Pass it as a Dask array with the scores' row chunks."))
         return da.from_array(np.asarray(x), chunks=-1)
 
     targets = _as_2d(as_dask(y_true, "y_true")).rechunk((row_chunks, -1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._warnings import format_labels
+
 __all__ = ["SkthreshWarning", "UndefinedThresholdWarning"]
 
 
@@ -19,11 +21,12 @@ class UndefinedThresholdWarning(SkthreshWarning):
     Parameters
     ----------
     message : str
-        The text; it names the labels as ``str(labels)``.
+        The text; it names the labels as ``format_labels(labels)`` (all of
+        them when few, else their count and the first 10).
     labels : list, default=None
-        The labels concerned, as the message names them: column indices from
-        an optimizer, the target's column names from a
-        :class:`~skthresh.ThresholdOptimizedClassifier` fitted on a DataFrame.
+        Every label concerned, as the message names them: column indices, or
+        column names when the scores (of an optimizer) or the target (of a
+        :class:`~skthresh.ThresholdOptimizedClassifier`) were a DataFrame.
     """
 
     def __init__(self, message: str, labels: list | None = None) -> None:
@@ -44,4 +47,5 @@ class UndefinedThresholdWarning(SkthreshWarning):
         """
         named = [names[i].item() if hasattr(names[i], "item") else names[i]
                  for i in self.labels]
-        return type(self)(str(self).replace(str(self.labels), str(named), 1), named)
+        message = str(self).replace(format_labels(self.labels), format_labels(named), 1)
+        return type(self)(message, named)

@@ -18,7 +18,8 @@ from skthresh import (
     SGLThresholdOptimizer,
     get_set_metric,
 )
-from skthresh.exceptions import UndefinedThresholdWarning
+from skthresh._warnings import format_labels
+from skthresh.exceptions import SkthreshWarning, UndefinedThresholdWarning
 
 from .conftest import requires_cuda
 
@@ -440,3 +441,95 @@ def test_largest_float32_score_fits_without_warnings():
         warnings.simplefilter("error")
         for make in ALL:
             make().fit(scores, y)
+
+
+@pytest.mark.parametrize("all_missing", [False, True], ids=["some", "all"])
+def test_warning_about_many_labels_stays_short(all_missing):
+    """Check that a warning about thousands of labels lists a count and the first few only,
+    and that its ``labels`` still hold every one."""
+    rng = np.random.default_rng(0)
+    y = np.zeros((20, 3000), dtype=int)
+    if not all_missing:
+        y[:, 0] = rng.random(20) < 0.5
+    n_missing = 3000 if all_missing else 2999
+    with pytest.warns(UndefinedThresholdWarning, match=rf"{n_missing} labels: \[") as record:
+        CoordinateThresholdOptimizer(scoring="f1_macro").fit(rng.random((20, 3000)), y)
+    (w,) = [w for w in record if issubclass(w.category, UndefinedThresholdWarning)]
+    assert len(str(w.message)) < 500
+    assert len(w.message.labels) == n_missing
+
+
+def test_renamed_warning_keeps_the_short_list():
+    """Check that renaming a shortened warning names the same labels by name."""
+    labels = list(range(1, 13))
+    w = UndefinedThresholdWarning(f"Label(s) {format_labels(labels)} have no positive.", labels)
+    named = w.renamed([f"n{i}" for i in range(13)])
+    assert str(named) == ("Label(s) 12 labels: ['n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', "
+                          "'n8', 'n9', 'n10', ...] have no positive.")
+    assert named.labels == [f"n{i}" for i in range(1, 13)]
+
+
+@pytest.mark.parametrize("make", ALL, ids=IDS)
+@pytest.mark.parametrize("targets_named", [False, True], ids=["numpy_y", "named_y"])
+def test_warnings_name_the_labels_of_a_scores_dataframe(make, targets_named):
+    """Check that warnings name a DataFrame's labels by name (with NumPy targets too), and
+    that their ``labels`` hold the names."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    y = (rng.random((60, 3)) < 0.4).astype(int)
+    y[:, 1] = 0
+    names = ["cat", "dog", "bird"]
+    scores = pd.DataFrame(rng.random((60, 3)) + y, columns=names)
+    targets = pd.DataFrame(y, columns=names) if targets_named else y
+    with pytest.warns(UndefinedThresholdWarning,
+                      match=r"Label\(s\) \['dog'\] have no positive") as record:
+        make().fit(scores, targets)
+    undefined = [w for w in record if issubclass(w.category, UndefinedThresholdWarning)]
+    assert [w.message.labels for w in undefined] == [["dog"]]
+
+
+def test_sgl_init_warning_names_the_labels():
+    """Check that the warning about init outside the scores names labels by name."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    y = (rng.random((60, 2)) < 0.4).astype(int)
+    scores = pd.DataFrame(rng.random((60, 2)) + y, columns=["cat", "dog"])
+    with pytest.warns(SkthreshWarning, match=r"init puts the threshold of label\(s\) "
+                                             r"\['cat', 'dog'\] outside"):
+        SGLThresholdOptimizer(init=5.0, max_iter=2).fit(scores, y)
+
+
+@pytest.mark.parametrize("make", [*ALL, lambda **kw: FixedThresholdOptimizer(**kw)],
+                         ids=[*IDS, "fixed"])
+def test_unnamed_scores_after_a_named_fit_warn(make):
+    """Check that predict and score warn when given an array after a fit on a DataFrame,
+    as scikit-learn does for feature names, and not when given a DataFrame."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    y = (rng.random((60, 3)) < 0.4).astype(int)
+    s = rng.random((60, 3)) + y
+    opt = make().fit(pd.DataFrame(s, columns=["a", "b", "c"]), y)
+    match = (r"y_score has no label names, but \w+ThresholdOptimizer was fitted with label "
+             r"names: its columns are taken by position, in fit's order \['a', 'b', 'c'\]")
+    with pytest.warns(SkthreshWarning, match=match):
+        pred = opt.predict(s)
+    with pytest.warns(SkthreshWarning, match=match):
+        opt.score(s, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(opt.predict(pd.DataFrame(s, columns=["a", "b", "c"])),
+                                      pred)
+        opt.score(pd.DataFrame(s, columns=["a", "b", "c"]), y)
+
+
+def test_default_column_positions_are_no_names():
+    """Check that a DataFrame whose columns are its positions (0, 1, ...) draws no warning
+    for arrays later: position and name pair alike."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    y = (rng.random((60, 3)) < 0.4).astype(int)
+    s = rng.random((60, 3)) + y
+    opt = CoordinateThresholdOptimizer().fit(pd.DataFrame(s), y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.predict(s)

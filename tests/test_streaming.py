@@ -325,3 +325,20 @@ def test_streamed_cut_that_predicts_every_row_is_computed_without_nan(tmp_path, 
         in_memory = make(scoring="f1_macro").fit(s, y)
     np.testing.assert_array_equal(streamed.thresholds_, in_memory.thresholds_)
     assert np.isfinite(streamed.thresholds_).all()
+
+
+def test_unnamed_chunk_after_a_named_first_chunk_warns():
+    """Check that an array chunk after a DataFrame first chunk is paired by position with
+    a warning, and still counted."""
+    pd = pytest.importorskip("pandas")
+    from skthresh.exceptions import SkthreshWarning
+
+    s, y = _data(1000, 4)
+    names = ["a", "b", "c", "d"]
+    opt = SGLThresholdOptimizer().partial_fit(pd.DataFrame(s[:500], columns=names), y[:500])
+    with pytest.warns(SkthreshWarning, match=r"y_score has no label names, but "
+                                             r"SGLThresholdOptimizer was fitted with label names: "
+                                             r"its columns are taken by position, in the first "
+                                             r"chunk's order \['a', 'b', 'c', 'd'\]"):
+        opt.partial_fit(s[500:], y[500:])
+    np.testing.assert_array_equal(opt.thresholds_, SGLThresholdOptimizer().fit(s, y).thresholds_)
