@@ -158,19 +158,26 @@ class BaseThresholdOptimizer(BaseEstimator):
         return self
 
     def partial_fit(self, y_score, y_true, sample_weight=None):
-        """Add a chunk of rows, then learn the thresholds from every row seen so far.
+        """Add a chunk of rows, then learn the thresholds from every chunk seen so far.
 
         For scores that arrive in chunks (batch by batch from a model, or read
         from files one at a time) and never fit in memory together. Each call
-        adds the chunk and learns the thresholds again from everything seen.
+        adds the chunk and learns the thresholds again from every chunk given
+        to ``partial_fit`` since the last :meth:`fit`.
         The first rows, up to about 2**25 scores, are kept to choose each
         label's bins: until then the fit is exactly :meth:`fit` on the rows
         seen, and each call sorts the rows kept so far. Then the bins are fixed
         from those rows, later chunks only add counts, and learning again costs
         what labels and bins cost, whatever the rows seen. Make the first rows
         representative (shuffled). Only label-decomposable metrics (micro,
-        macro, weighted) can be learned this way. :meth:`fit` starts afresh
-        (see :ref:`larger_than_memory`).
+        macro, weighted) can be learned this way (see :ref:`larger_than_memory`).
+
+        :meth:`fit` starts afresh, forgetting the chunks. ``partial_fit``
+        never adds to the rows of an earlier :meth:`fit`, which keeps neither
+        rows nor counts: the first ``partial_fit`` after a ``fit`` starts
+        afresh too, with a :class:`~skthresh.exceptions.SkthreshWarning`. To
+        learn from every row, pass them all to ``partial_fit``, from the
+        first chunk on.
 
         Parameters
         ----------
@@ -184,7 +191,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         Returns
         -------
         self : object
-            The optimizer, fitted to every row seen.
+            The optimizer, fitted to every chunk seen since the last fit.
         """
         state = self.__dict__.get("_partial")
         metric = self._check_streamed_params(y_score, method="partial_fit")  # every call
@@ -195,10 +202,20 @@ class BaseThresholdOptimizer(BaseEstimator):
         scores, targets, weights = self._check_chunk(y_score, y_true, sample_weight,
                                                      first=state is None)
         if state is None:
+            self._warn_restart()
             state = self._partial = PartialState(scores.shape[1], self._stream_bins())
         state.add(scores, targets, weights)
         self._fit_sorted(state.sorted_scores(), metric, None)
         return self
+
+    def _warn_restart(self) -> None:
+        """Warn when a first ``partial_fit`` follows a ``fit``, whose rows it cannot add to."""
+        if hasattr(self, "thresholds_"):
+            warn(SkthreshWarning(
+                f"partial_fit after fit starts afresh: {type(self).__name__} now learns from "
+                "this chunk and the later ones only, not from the rows given to fit (fit "
+                "keeps no rows or counts to add to). To learn from every row, pass them all "
+                "to partial_fit, from the first chunk on."))
 
     def _check_streamed_params(self, y_score, method: str = "fit") -> SetMetric:
         """The metric, after refusing what streamed rows cannot give."""
@@ -536,10 +553,14 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         return self
 
     def partial_fit(self, y_score, y_true, sample_weight=None):
-        """Add a chunk of rows; ``best_score_`` becomes the metric of every row seen.
+        """Add a chunk of rows; ``best_score_`` becomes the metric of every chunk seen.
 
         The thresholds do not depend on the data; every metric, the per-sample
-        average included, is accumulated exactly.
+        average included, is accumulated exactly over the chunks given to
+        ``partial_fit`` since the last :meth:`fit`. As for the other
+        optimizers, the first ``partial_fit`` after a ``fit`` starts afresh
+        (the rows of ``fit`` are not counted), with a
+        :class:`~skthresh.exceptions.SkthreshWarning`.
 
         Parameters
         ----------
@@ -556,6 +577,7 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         scores, targets, weights = self._check_chunk(y_score, y_true, sample_weight,
                                                      first=totals is None)
         if totals is None:
+            self._warn_restart()
             metric = self._fixed_setup(scores.shape[1])
             totals = self._partial = MetricTotals(self.thresholds_, metric, self.zero_division)
         self.best_score_ = totals.add(scores, targets, weights).value()

@@ -23,6 +23,7 @@ from skthresh import (
     _streaming,
 )
 from skthresh.datasets import make_multilabel_scores
+from skthresh.exceptions import SkthreshWarning
 
 
 def _data(n=3000, n_labels=12, seed=0):
@@ -136,15 +137,39 @@ def test_partial_fit_past_the_sample_counts_every_row(monkeypatch):
 
 
 def test_fit_after_partial_fit_starts_afresh():
-    """Check that fit forgets the chunks of partial_fit."""
+    """Check that fit forgets the chunks of partial_fit, and that partial_fit after fit
+    starts afresh too, saying so."""
     s, y = _data()
     opt = SGLThresholdOptimizer().partial_fit(s[:500], y[:500])
     opt.fit(s[500:], y[500:])
     np.testing.assert_array_equal(
         opt.thresholds_, SGLThresholdOptimizer().fit(s[500:], y[500:]).thresholds_)
-    opt.partial_fit(s[:500], y[:500])
+    with pytest.warns(SkthreshWarning, match="partial_fit after fit starts afresh: "
+                                             "SGLThresholdOptimizer now learns from this chunk "
+                                             "and the later ones only, not from the rows given "
+                                             "to fit"):
+        opt.partial_fit(s[:500], y[:500])
     np.testing.assert_array_equal(
         opt.thresholds_, SGLThresholdOptimizer().fit(s[:500], y[:500]).thresholds_)
+
+
+@pytest.mark.parametrize("make", [CoordinateThresholdOptimizer, FixedThresholdOptimizer])
+def test_partial_fit_after_fit_warns_once_and_counts_its_chunks(make):
+    """Check that only the first partial_fit after fit warns, and that the chunks from
+    there on are what is learned from (no warning on a fresh optimizer's chunks)."""
+    import warnings
+
+    s, y = _data(1500)
+    opt = make().fit(s[:500], y[:500])
+    with pytest.warns(SkthreshWarning, match="partial_fit after fit starts afresh"):
+        opt.partial_fit(s[500:1000], y[500:1000])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SkthreshWarning)
+        opt.partial_fit(s[1000:], y[1000:])
+        fresh = make().partial_fit(s[500:1000], y[500:1000]).partial_fit(s[1000:], y[1000:])
+    assert opt.best_score_ == pytest.approx(make().fit(s[500:], y[500:]).best_score_,
+                                            abs=1e-12)
+    np.testing.assert_array_equal(opt.thresholds_, fresh.thresholds_)
 
 
 @pytest.mark.parametrize("scoring", ["f1_micro", "f1_samples"])
@@ -331,8 +356,6 @@ def test_unnamed_chunk_after_a_named_first_chunk_warns():
     """Check that an array chunk after a DataFrame first chunk is paired by position with
     a warning, and still counted."""
     pd = pytest.importorskip("pandas")
-    from skthresh.exceptions import SkthreshWarning
-
     s, y = _data(1000, 4)
     names = ["a", "b", "c", "d"]
     opt = SGLThresholdOptimizer().partial_fit(pd.DataFrame(s[:500], columns=names), y[:500])
