@@ -251,6 +251,20 @@ def test_streamed_fit_reports_progress(tmp_path, monkeypatch, capsys, caplog):
     assert any("pass 2/2 (counts): 2,000 rows in" in r.getMessage() for r in caplog.records)
 
 
+def test_fixed_optimizer_verbose_reports_its_streamed_pass(tmp_path, monkeypatch, capsys):
+    """Check what FixedThresholdOptimizer's docstring says verbose does: the streamed pass
+    on stderr, nothing in memory or by partial_fit, nothing when verbose=0."""
+    s, y = _data(2000)
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 500 * 12)
+    ms, my = _maps(tmp_path, s, y)
+    FixedThresholdOptimizer(verbose=1).fit(ms, my)
+    assert "metric: chunk 4/4, 2,000 rows" in capsys.readouterr().err
+    FixedThresholdOptimizer(verbose=0).fit(ms, my)
+    FixedThresholdOptimizer(verbose=1).fit(s, y)
+    FixedThresholdOptimizer(verbose=1).partial_fit(s, y)
+    assert capsys.readouterr() == ("", "")
+
+
 def test_binned_scores_convert_thresholds_between_known_cuts():
     """Check cuts of thresholds that fall between known thresholds: exact where no row lies
     between, else the nearer known cut."""
