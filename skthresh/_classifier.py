@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -16,7 +15,13 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit, check_cv
+from sklearn.model_selection import (
+    GroupShuffleSplit,
+    ShuffleSplit,
+    StratifiedGroupKFold,
+    StratifiedShuffleSplit,
+    check_cv,
+)
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import indexable
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
@@ -40,9 +45,16 @@ from ._optimizers import OPTIMIZERS, BaseThresholdOptimizer
 from ._policies import apply_thresholds
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric, is_binary_name, refuse_binary_name
-from ._split import MultilabelStratifiedKFold
-from ._validation import align_columns, check_targets, check_weights
-from .exceptions import UndefinedThresholdWarning
+from ._split import MultilabelStratifiedGroupKFold, MultilabelStratifiedKFold
+from ._validation import (
+    _ENCODE_LABELS,
+    TARGETS_ACCEPTED,
+    align_columns,
+    check_numeric,
+    check_targets,
+    check_weights,
+)
+from ._warnings import warn
 
 logger = logging.getLogger("skthresh")
 
@@ -76,6 +88,11 @@ def _fit_inner(estimator, X, Y, fit_params):
                 "(sklearn.multiclass, sklearn.multioutput)."
             ) from exc
         raise
+
+
+def _is_fraction(cv) -> bool:
+    """Whether ``cv`` is a float in (0, 1): the fraction of rows one split holds out."""
+    return isinstance(cv, Real) and not isinstance(cv, Integral) and 0 < cv < 1
 
 
 def _safe_rows(X, idx):
@@ -112,15 +129,19 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         ``"jaccard"``, ``"f2"``...; averaged names are refused there, since
         scikit-learn's ``"f1_micro"`` of a binary target is the micro average
         over both classes (accuracy), which no threshold of the positive
-        class targets. None means ``"f1"`` for binary targets and
-        ``"f1_micro"`` for multi-label ones. It always sets the objective: the
-        fitted copy of an optimizer instance (``optimizer_``) gets this
-        ``scoring``, whatever the instance's own.
+        class targets. None keeps the scoring of an ``optimizer`` instance
+        when that is not the optimizer's default, and otherwise means
+        ``"f1"`` for binary targets and ``"f1_micro"`` for multi-label ones.
+        A ``scoring`` that differs from an instance's own (non-default)
+        scoring is refused: state the objective once.
     optimizer : {"sgl", "coordinate", "fixed"} or optimizer instance, default="sgl"
         How thresholds are learned: :class:`SGLThresholdOptimizer`,
         :class:`CoordinateThresholdOptimizer`, :class:`FixedThresholdOptimizer`,
-        or an instance of one of them (its hyperparameters are then tunable as
-        ``optimizer__<name>``).
+        or an instance of one of them. Their hyperparameters are tunable as
+        ``optimizer__<name>`` (with a name, setting one replaces the name by
+        a default instance of that optimizer first). An instance keeps its
+        settings, except that a ``random_state`` left at None takes the
+        classifier's.
     cv : int, float, "prefit", cross-validation generator or iterable, default=5
         How out-of-fold scores are produced:
 
@@ -133,7 +154,15 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
           out-of-fold scores (a fold's model may never see the label its
           held-out rows carry);
         * float in (0, 1): one shuffled split holding out that fraction;
-        * a splitter or an iterable of (train, test) index arrays;
+        * with ``groups`` passed to :meth:`fit`, an int or float ``cv``
+          keeps every group on one side of each split:
+          ``StratifiedGroupKFold`` (binary), :class:`MultilabelStratifiedGroupKFold`
+          (multi-label: whole groups placed to stratify the labels as well
+          as the groups allow, shuffled with ``random_state``),
+          ``GroupShuffleSplit`` (float);
+        * a splitter or an iterable of (train, test) index arrays, used as
+          given (``groups`` reach its ``split``; scikit-learn's splitters
+          that ignore groups warn so);
         * ``"prefit"``: ``estimator`` is already fitted and the thresholds are
           learned on the data passed to :meth:`fit`.
 
@@ -154,7 +183,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
         Seeds the folds of an integer ``cv`` on multi-label targets, the
-        shuffled split of a float ``cv`` and a string ``optimizer``.
+        shuffled split of a float ``cv``, and the optimizer (a string
+        ``optimizer``, or an instance whose ``random_state`` is None).
     store_cv_results : bool, default=False
         Also learn thresholds on each fold's out-of-fold scores alone and keep
         them in ``cv_results_`` (costs one optimizer fit per fold).
@@ -167,7 +197,9 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         margins). Off by default, for the same reason.
     verbose : int, default=0
         1 reports the folds and the optimizer's result; 2 adds one line per
-        fold and the optimizer's own progress (SGL epochs, coordinate passes).
+        fold and the optimizer's own progress (SGL epochs, coordinate passes),
+        for a string ``optimizer`` and an instance alike (an instance's own
+        larger ``verbose`` is kept).
 
     Attributes
     ----------
@@ -260,34 +292,89 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         self.max_labels = max_labels
         self.verbose = verbose
 
+    def set_params(self, **params):
+        """Set parameters; ``optimizer__<name>`` works with a string ``optimizer`` too.
+
+        With ``optimizer`` a name (the default ``"sgl"``), setting one of its
+        hyperparameters (``optimizer__n_bins=32``, as a grid search does)
+        first replaces the name by a default instance of that optimizer, which
+        then takes the value.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, nested ones as ``<component>__<name>``.
+
+        Returns
+        -------
+        self : object
+        """
+        optimizer = params.get("optimizer", self.optimizer)
+        if isinstance(optimizer, str) and any(k.startswith("optimizer__") for k in params):
+            if optimizer not in OPTIMIZERS:
+                raise ValueError(f"optimizer={optimizer!r} is not one of {sorted(OPTIMIZERS)}.")
+            params = {**params, "optimizer": OPTIMIZERS[optimizer]()}
+        return super().set_params(**params)
+
     # ------------------------------------------------------------------ fit
     def _make_optimizer(self):
-        """A fresh optimizer whose objective is the classifier's ``scoring``."""
+        """A fresh optimizer whose objective is :meth:`_objective`.
+
+        A string ``optimizer`` is built with the classifier's ``random_state``;
+        an instance is cloned and keeps its own settings, except that a
+        ``random_state`` it leaves at None takes the classifier's. Either way
+        the classifier's ``verbose`` (less one) reaches it when larger.
+        """
         if isinstance(self.optimizer, str):
             opt = OPTIMIZERS[self.optimizer]()
-            if "random_state" in opt.get_params():
-                opt.set_params(random_state=self.random_state)
-            opt.set_params(verbose=max(self.verbose - 1, 0))
         else:
             opt = clone(self.optimizer)
+        params = opt.get_params(deep=False)
+        if "random_state" in params and params["random_state"] is None:
+            opt.set_params(random_state=self.random_state)
+        opt.set_params(verbose=max(params["verbose"], self.verbose - 1))
         return opt.set_params(scoring=self._objective())
 
+    def _instance_scoring(self):
+        """The scoring an optimizer instance was given, or None (a string, or its default)."""
+        if isinstance(self.optimizer, str):
+            return None
+        own = self.optimizer.get_params(deep=False)["scoring"]
+        default = type(self.optimizer)().get_params(deep=False)["scoring"]
+        return None if own == default else own
+
     def _objective(self):
-        """``scoring`` made concrete for this target type (binary or multi-label)."""
-        if self.scoring is None:
-            return "f1" if self._binary else "f1_micro"
-        if not self._binary:
-            refuse_binary_name(self.scoring, "for a multi-label target")
-        if self._binary and isinstance(self.scoring, str) and not is_binary_name(self.scoring):
-            plain = self.scoring.rsplit("_", 1)[0]
-            get_set_metric(self.scoring)  # an unknown name gets its own message first
+        """The metric the thresholds maximise, made concrete for this target type.
+
+        The classifier's ``scoring`` when set, else the scoring an optimizer
+        instance was given (other than its default), else ``"f1"`` (binary
+        targets) or ``"f1_micro"`` (multi-label). Two different explicit
+        choices are refused rather than one silently winning.
+        """
+        own = self._instance_scoring()
+        if self.scoring is not None and own is not None and own != self.scoring:
             raise ValueError(
-                f"scoring={self.scoring!r} on a binary target would not mean what it means in "
-                f"scikit-learn (there, {self.scoring!r} averages over both classes: "
+                f"scoring={self.scoring!r} differs from the scoring of the optimizer instance "
+                f"({type(self.optimizer).__name__}(scoring={own!r})): say it once. Leave "
+                f"scoring=None to tune for the optimizer's {own!r}, or give the optimizer "
+                "its default scoring to tune for the classifier's."
+            )
+        scoring = self.scoring if self.scoring is not None else own
+        if scoring is None:
+            return "f1" if self._binary else "f1_micro"
+        name = "scoring" if self.scoring is not None else "the optimizer's scoring"
+        if not self._binary:
+            refuse_binary_name(scoring, "for a multi-label target")
+        if self._binary and isinstance(scoring, str) and not is_binary_name(scoring):
+            plain = scoring.rsplit("_", 1)[0]
+            get_set_metric(scoring)  # an unknown name gets its own message first
+            raise ValueError(
+                f"{name}={scoring!r} on a binary target would not mean what it means in "
+                f"scikit-learn (there, {scoring!r} averages over both classes: "
                 f"'f1_micro' equals accuracy). To tune the positive class's threshold, use "
                 f"scoring={plain!r}."
             )
-        return self.scoring
+        return scoring
 
     def _encode_targets(self, y):
         """Return (targets as (n, L) floats, y to fit the inner estimator on)."""
@@ -295,6 +382,12 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if hasattr(y, "columns") and getattr(y, "ndim", 1) == 2:
             self.label_names_ = np.asarray(y.columns, dtype=object)
         self._named_labels = self.label_names_ is not None
+        if np.ndim(y) == 2 and np.shape(y)[1] > 1 and not sp.issparse(y):
+            # several label columns: numbers (categories of numbers too), else refused
+            # naming y (a binary target may be strings, "spam"/"ham": encoded below)
+            y = check_numeric(y, name="y",
+                              accepts=f"a multi-label target needs {TARGETS_ACCEPTED}",
+                              hint=_ENCODE_LABELS)
         target_type = type_of_target(y, input_name="y", raise_unknown=True)
         if target_type == "binary":
             y = column_or_1d(np.asarray(y) if not sp.issparse(y) else y.toarray(), warn=True)
@@ -343,18 +436,27 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             "indicator matrix (0/1, or soft targets in [0, 1] as a 2-D array)."
         )
 
-    def _splits(self, X, y_fit):
-        if isinstance(self.cv, Real) and not isinstance(self.cv, Integral) \
-                and 0 < self.cv < 1:
+    def _splitter(self, y_fit, grouped: bool):
+        """The splitter of ``cv``; the defaults keep each group on one side when ``grouped``.
+
+        A splitter or iterable the user gave is used as given (scikit-learn's
+        splitters that ignore groups warn when they get them).
+        """
+        if _is_fraction(self.cv):
+            if grouped:
+                return GroupShuffleSplit(n_splits=1, test_size=self.cv,
+                                         random_state=self.random_state)
             splitter_cls = StratifiedShuffleSplit if self._binary else ShuffleSplit
-            splitter = splitter_cls(n_splits=1, test_size=self.cv,
-                                    random_state=self.random_state)
-        elif isinstance(self.cv, Integral) and not self._binary:
-            splitter = MultilabelStratifiedKFold(self.cv, shuffle=True,
-                                                 random_state=self.random_state)
-        else:
-            splitter = check_cv(self.cv, y_fit, classifier=self._binary)
-        return splitter
+            return splitter_cls(n_splits=1, test_size=self.cv, random_state=self.random_state)
+        if isinstance(self.cv, Integral) and grouped:
+            if self._binary:
+                return StratifiedGroupKFold(self.cv)
+            return MultilabelStratifiedGroupKFold(self.cv, shuffle=True,
+                                                  random_state=self.random_state)
+        if isinstance(self.cv, Integral) and not self._binary:
+            return MultilabelStratifiedKFold(self.cv, shuffle=True,
+                                             random_state=self.random_state)
+        return check_cv(self.cv, y_fit, classifier=self._binary)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
@@ -372,7 +474,10 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             (or, with metadata routing enabled, when the estimator requests it).
         **fit_params : dict
             Further parameters for the inner estimator's ``fit`` (routed as
-            scikit-learn's metadata routing does when it is enabled).
+            scikit-learn's metadata routing does when it is enabled), and
+            ``groups``: an array of shape (n_samples,) of group labels (a
+            recording, a speaker) for the splitter. With an int or float
+            ``cv`` no group then sits on both sides of a split (see ``cv``).
 
         Returns
         -------
@@ -398,21 +503,24 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             fit_params = {**fit_params, "sample_weight": sample_weight}
         if _routing_enabled():
             routed = process_routing(self, "fit", **fit_params)
-            split = routed.splitter.split if "splitter" in routed else {}
-            return routed.estimator.fit, split
+            # ``routed`` is a Bunch, or scikit-learn's EmptyRequest when no metadata was
+            # passed: that one answers every attribute, but `in` on it never returns.
+            splitter = getattr(routed, "splitter", None)
+            return dict(routed.estimator.fit), dict(splitter.split) if splitter else {}
         # Without routing, as scikit-learn's search estimators: groups go to the splitter.
         est_params = dict(fit_params)
         split_params = {"groups": est_params.pop("groups")} if "groups" in est_params else {}
         if "sample_weight" in est_params and not has_fit_parameter(self.estimator,
                                                                    "sample_weight"):
             est_params.pop("sample_weight")
-            warnings.warn(
-                f"{type(self.estimator).__name__}.fit does not take sample_weight: the "
-                "thresholds are learned with the weights, the estimator is fitted without "
-                "them. To weight its fit too, enable metadata routing "
-                "(sklearn.set_config(enable_metadata_routing=True)) and request the weights "
-                "on the estimator that takes them (set_fit_request(sample_weight=True)).",
-                UserWarning, stacklevel=4)
+            if self.cv != "prefit":  # a prefit estimator is not fitted here at all
+                warn(
+                    f"{type(self.estimator).__name__}.fit does not take sample_weight: the "
+                    "thresholds are learned with the weights, the estimator is fitted "
+                    "without them. To weight its fit too, enable metadata routing "
+                    "(sklearn.set_config(enable_metadata_routing=True)) and request the "
+                    "weights on the estimator that takes them "
+                    "(set_fit_request(sample_weight=True)).", UserWarning)
         return est_params, split_params
 
     def _out_of_fold_scores(self, X, y_fit, n_labels, est_params, split_params):
@@ -430,7 +538,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                             "fitted; %(name)s is not.")
             self.estimator_ = self.estimator
             return scores_matrix(self.estimator_, X, method, n_labels, self._positive), None
-        splits = list(self._splits(X, y_fit).split(X, y_fit, **split_params))
+        grouped = split_params.get("groups") is not None
+        splits = list(self._splitter(y_fit, grouped).split(X, y_fit, **split_params))
         if not self.refit and len(splits) != 1:
             raise ValueError(
                 "When refit=False, cv must give a single split (a float cv, or one "
@@ -475,8 +584,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                 "this). Use an estimator whose scores depend on X."
             )
         optimizer = self._make_optimizer()
-        self.optimizer_ = self._fit_optimizer(optimizer, scores[covered], targets[covered],
-                                              weights)
+        self.optimizer_ = optimizer.fit(self._named(scores[covered]), targets[covered], weights)
         self.thresholds_ = self.optimizer_.thresholds_
         self.best_score_ = self.optimizer_.best_score_
         if self.verbose:
@@ -502,19 +610,16 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if hasattr(self.estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.estimator_.feature_names_in_
 
-    def _fit_optimizer(self, optimizer, scores, targets, weights):
-        """Fit the optimizer; its warnings name the target's columns when it has names."""
-        if self.label_names_ is None:
-            return optimizer.fit(scores, targets, weights)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UndefinedThresholdWarning)
-            optimizer.fit(scores, targets, weights)
-        for record in caught:
-            message = record.message
-            if isinstance(message, UndefinedThresholdWarning):
-                message = message.renamed(self.label_names_)
-            warnings.warn(message, stacklevel=3)
-        return optimizer
+    def _named(self, scores):
+        """Scores as a DataFrame named by the target's columns, when it had names.
+
+        The optimizer then knows the labels by name: its warnings name them.
+        """
+        if not self._named_labels:
+            return scores
+        import pandas as pd  # the target was a DataFrame: pandas is there
+
+        return pd.DataFrame(scores, columns=self.label_names_, copy=False)
 
     def _per_fold_results(self, optimizer, scores, targets, fold_of_row, sample_weight):
         if fold_of_row is None:
@@ -524,7 +629,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         thresholds, fold_scores = [], []
         for rows in folds:
             w = None if sample_weight is None else np.asarray(sample_weight)[rows]
-            opt = clone(optimizer).fit(scores[rows], targets[rows], w)
+            opt = clone(optimizer).fit(self._named(scores[rows]), targets[rows], w)
             thresholds.append(opt.thresholds_)
             fold_scores.append(opt.best_score_)
         thresholds = np.array(thresholds)
@@ -676,7 +781,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             y = (y == self._classes[1]).astype(np.float64)
         else:
             y = self._align_label_columns(y)
-        return self.optimizer_.score(scores, y, sample_weight)
+        return self.optimizer_.score(self._named(scores), y, sample_weight)
 
     def _align_label_columns(self, y):
         """``y`` as an array whose columns are in fit's order (matched by name when named)."""
@@ -695,10 +800,16 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         router = MetadataRouter(owner=self)
         router.add(estimator=self.estimator,
                    method_mapping=MethodMapping().add(callee="fit", caller="fit"))
-        if not isinstance(self.cv, (str, Real)) or isinstance(self.cv, Integral):
-            cv = check_cv(self.cv if not isinstance(self.cv, Integral) else 5)
-            router.add(splitter=cv, method_mapping=MethodMapping().add(callee="split",
-                                                                       caller="fit"))
+        if isinstance(self.cv, str):  # "prefit": nothing is split
+            return router
+        if isinstance(self.cv, Integral) or _is_fraction(self.cv):
+            # the default splitters: fit picks the group-aware one when groups come
+            splitter = GroupShuffleSplit(n_splits=1) if _is_fraction(self.cv) \
+                else StratifiedGroupKFold()
+        else:
+            splitter = check_cv(self.cv)
+        router.add(splitter=splitter, method_mapping=MethodMapping().add(callee="split",
+                                                                         caller="fit"))
         return router
 
     def __sklearn_tags__(self):
@@ -707,9 +818,14 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
 
         inner = get_tags(self.estimator)
         tags.classifier_tags.multi_class = False
-        tags.classifier_tags.multi_label = inner.classifier_tags is not None and \
-            inner.classifier_tags.multi_label
+        # multi-label when the inner estimator fits multi-label targets: natively
+        # (forests, k-NN, MLP) or as a wrapper of one estimator per label
+        # (OneVsRestClassifier, MultiOutputClassifier, ClassifierChain: multi-output
+        # classifiers whose own multi_label tag is False)
+        tags.classifier_tags.multi_label = inner.classifier_tags is not None and (
+            inner.classifier_tags.multi_label or inner.target_tags.multi_output)
         tags.input_tags.sparse = inner.input_tags.sparse
         tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.target_tags.multi_output = tags.classifier_tags.multi_label
         return tags

@@ -142,18 +142,41 @@ def test_score_is_the_chosen_metric():
             f1_score(Y, clf.predict(X), average=average, zero_division=0))
 
 
-def test_classifier_scoring_always_sets_the_objective():
-    """Check that an optimizer instance's own scoring never overrides the classifier's."""
+def test_scoring_none_keeps_an_optimizer_instance_objective():
+    """Check that scoring=None tunes for the scoring an optimizer instance was given."""
+    X, Y = make_multilabel_classification(n_samples=120, n_classes=3, random_state=0)
+    macro = CoordinateThresholdOptimizer(scoring="f1_macro")
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer=macro, cv=3, random_state=0).fit(X, Y)
+    assert clf.optimizer_.scoring == "f1_macro"
+    assert clf.score(X, Y) == pytest.approx(
+        f1_score(Y, clf.predict(X), average="macro", zero_division=0))
+    # an instance left at its default takes the classifier's scoring, or the target's default
+    plain = CoordinateThresholdOptimizer()
+    assert ThresholdOptimizedClassifier(_ovr(), scoring="jaccard_micro", optimizer=plain,
+                                        cv=3).fit(X, Y).optimizer_.scoring == "jaccard_micro"
+    y = Y[:, 0]
+    assert ThresholdOptimizedClassifier(_lr(), optimizer=plain, cv=3).fit(
+        X, y).optimizer_.scoring == "f1"
+
+
+def test_scoring_that_contradicts_the_optimizer_instance_is_refused():
+    """Check that two different explicit objectives never pass silently."""
     from skthresh import SetMetric
 
     X, Y = make_multilabel_classification(n_samples=120, n_classes=3, random_state=0)
     other = CoordinateThresholdOptimizer(scoring=SetMetric(1.0, 1.0, "micro"))
-    clf = ThresholdOptimizedClassifier(_ovr(), optimizer=other, cv=3, random_state=0).fit(X, Y)
-    assert clf.optimizer_.scoring == "f1_micro"
-    assert other.scoring == SetMetric(1.0, 1.0, "micro")  # the given instance is untouched
-    macro = ThresholdOptimizedClassifier(_ovr(), scoring="f1_macro", optimizer=other, cv=3,
-                                         random_state=0).fit(X, Y)
-    assert macro.optimizer_.scoring == "f1_macro"
+    clf = ThresholdOptimizedClassifier(_ovr(), scoring="f1_macro", optimizer=other, cv=3)
+    with pytest.raises(ValueError, match=r"scoring='f1_macro' differs from the scoring of the "
+                                         r"optimizer instance.*say it once"):
+        clf.fit(X, Y)
+    same = ThresholdOptimizedClassifier(_ovr(), scoring="f1_macro", cv=3,
+                                        optimizer=CoordinateThresholdOptimizer(
+                                            scoring="f1_macro"))
+    assert same.fit(X, Y).optimizer_.scoring == "f1_macro"
+    binary = ThresholdOptimizedClassifier(
+        _lr(), optimizer=CoordinateThresholdOptimizer(scoring="f1_macro"), cv=3)
+    with pytest.raises(ValueError, match="the optimizer's scoring='f1_macro' on a binary"):
+        binary.fit(X, Y[:, 0])
 
 
 def test_binary_fixed_half_equals_plain_predict():
@@ -481,3 +504,228 @@ def test_score_adapter_shapes_and_mismatch():
     with pytest.raises(ValueError, match=r"returned scores of shape \(5, 3\), which does not "
                                          r"match the 4 label\(s\)"):
         scores_matrix(_FixedOutput(positive), None, "predict_proba", 4)
+
+
+# ------------------------------------------------------------ trust: settings honoured
+_ROUTING_SCRIPT = """
+import numpy as np, sklearn
+from sklearn.datasets import make_multilabel_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_val_predict, cross_validate
+from sklearn.multiclass import OneVsRestClassifier
+from skthresh import ThresholdOptimizedClassifier
+sklearn.set_config(enable_metadata_routing=True)
+X, Y = make_multilabel_classification(n_samples=90, n_classes=3, random_state=0)
+for y, inner, scoring in [(Y, OneVsRestClassifier(LogisticRegression()), "f1_micro"),
+                          (Y[:, 0], LogisticRegression(), "f1")]:
+    for cv in (3, 0.3):
+        clf = ThresholdOptimizedClassifier(inner, optimizer="coordinate", cv=cv,
+                                           refit=cv == 3)
+        clf.fit(X, y)
+        GridSearchCV(clf, {"at_least_one": [False]} if y.ndim == 2 else {"refit": [cv == 3]},
+                     scoring=scoring, cv=2).fit(X, y)
+        cross_validate(clf, X, y, cv=2, scoring=scoring)
+        cross_val_predict(clf, X, y, cv=2)
+print("done")
+"""
+
+
+def test_routing_enabled_without_metadata_returns():
+    """Check fit, GridSearchCV, cross_validate, cross_val_predict with routing on, no metadata.
+
+    Routing on and no metadata once made fit spin for ever; the script runs in
+    a child process under a time limit, so a hang fails the test.
+    """
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _ROUTING_SCRIPT], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "done"
+
+
+def _grouped_multilabel(n_groups=30, per_group=6, seed=0):
+    X, Y = make_multilabel_classification(n_samples=n_groups * per_group, n_classes=4,
+                                          random_state=seed)
+    return X, Y, np.repeat(np.arange(n_groups), per_group)
+
+
+class _Recorder:
+    """Records the test folds of the splitter the classifier uses (through its split)."""
+
+    def __init__(self, monkeypatch, cls):
+        self.folds = []
+        original = cls.split
+        recorder = self
+
+        def split(splitter, X, y=None, groups=None):
+            for train, test in original(splitter, X, y, groups):
+                recorder.folds.append((train, test))
+                yield train, test
+
+        monkeypatch.setattr(cls, "split", split)
+
+
+@pytest.mark.parametrize("target", ["multilabel", "binary"])
+@pytest.mark.parametrize("cv", [3, 0.3])
+def test_default_splits_keep_each_group_on_one_side(monkeypatch, target, cv):
+    """Check that groups given to fit are honoured by the default int and float cv."""
+    from sklearn.model_selection import GroupShuffleSplit, StratifiedGroupKFold
+
+    from skthresh._split import MultilabelStratifiedGroupKFold
+
+    X, Y, groups = _grouped_multilabel()
+    y = Y if target == "multilabel" else Y[:, 0]
+    cls = GroupShuffleSplit if cv == 0.3 else (
+        MultilabelStratifiedGroupKFold if target == "multilabel" else StratifiedGroupKFold)
+    recorder = _Recorder(monkeypatch, cls)
+    inner = _ovr() if target == "multilabel" else _lr()
+    ThresholdOptimizedClassifier(inner, optimizer="coordinate", cv=cv, refit=cv == 3,
+                                 random_state=0).fit(X, y, groups=groups)
+    assert len(recorder.folds) == (3 if cv == 3 else 1)
+    for train, test in recorder.folds:
+        assert not set(groups[train]) & set(groups[test])
+
+
+def test_groups_are_routed_to_the_default_splitter():
+    """Check that with routing on, groups reach the group-aware default splitter."""
+    X, Y, groups = _grouped_multilabel()
+    with config_context(enable_metadata_routing=True):
+        clf = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3,
+                                           random_state=0)
+        with_groups = clf.fit(X, Y, groups=groups).thresholds_
+    without = ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3,
+                                           random_state=0).fit(X, Y, groups=groups).thresholds_
+    np.testing.assert_array_equal(with_groups, without)
+
+
+def test_a_user_splitter_that_ignores_groups_says_so():
+    """Check that the user's own cv is honoured, and KFold's warning reaches the user."""
+    X, Y, groups = _grouped_multilabel()
+    with pytest.warns(UserWarning, match="groups parameter is ignored by KFold"):
+        ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=KFold(3)).fit(
+            X, Y, groups=groups)
+
+
+@pytest.mark.parametrize("optimizer", ["sgl", "coordinate", "fixed"])
+def test_nested_optimizer_params_work_with_a_string_optimizer(optimizer):
+    """Check set_params(optimizer__x=...) and grids over it with the default string."""
+    param = {"sgl": ("n_bins", 32), "coordinate": ("max_iter", 3),
+             "fixed": ("threshold", 0.3)}[optimizer]
+    clf = ThresholdOptimizedClassifier(_ovr(), optimizer=optimizer, cv=3)
+    clf.set_params(**{f"optimizer__{param[0]}": param[1]})
+    assert type(clf.optimizer).__name__.lower().startswith(optimizer)
+    assert clf.get_params()[f"optimizer__{param[0]}"] == param[1]
+    X, Y = make_multilabel_classification(n_samples=90, n_classes=3, random_state=0)
+    search = GridSearchCV(ThresholdOptimizedClassifier(_ovr(), optimizer=optimizer, cv=2),
+                          {f"optimizer__{param[0]}": [param[1]]}, scoring="f1_micro", cv=2)
+    assert search.fit(X, Y).best_estimator_.optimizer_.get_params()[param[0]] == param[1]
+
+
+def test_nested_optimizer_params_with_an_unknown_name_are_refused():
+    """Check that an unknown optimizer name with nested params names the choices."""
+    clf = ThresholdOptimizedClassifier(_ovr())
+    with pytest.raises(ValueError, match=r"optimizer='sgd' is not one of \['coordinate', "):
+        clf.set_params(optimizer="sgd", optimizer__n_bins=3)
+
+
+def test_classifier_verbose_reaches_an_optimizer_instance(capsys):
+    """Check that verbose=2 shows the optimizer's progress for an instance as for a name."""
+    X, Y = make_multilabel_classification(n_samples=90, n_classes=3, random_state=0)
+    ThresholdOptimizedClassifier(_ovr(), optimizer=CoordinateThresholdOptimizer(), cv=2,
+                                 verbose=2).fit(X, Y)
+    assert "coordinate pass" in capsys.readouterr().out
+
+
+def test_prefit_with_weights_does_not_claim_a_fit_without_them():
+    """Check that cv='prefit' with sample_weight gives no "fitted without" warning."""
+    import warnings
+
+    X, Y = make_multilabel_classification(n_samples=90, n_classes=3, random_state=0)
+    inner = _ovr().fit(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ThresholdOptimizedClassifier(inner, cv="prefit", refit=False).fit(
+            X, Y, sample_weight=np.linspace(0.5, 1.5, len(X)))
+
+
+def test_scalar_sample_weight_is_accepted_as_scikit_learn_does():
+    """Check that sample_weight=2.0 fits, and gives the unweighted thresholds."""
+    X, Y = make_multilabel_classification(n_samples=90, n_classes=3, random_state=0)
+    params = dict(optimizer="coordinate", cv=3, random_state=0)
+    weighted = ThresholdOptimizedClassifier(_ovr(), **params).fit(X, Y, sample_weight=2.0)
+    plain = ThresholdOptimizedClassifier(_ovr(), **params).fit(X, Y)
+    np.testing.assert_allclose(weighted.thresholds_, plain.thresholds_)
+
+
+@pytest.mark.parametrize("make", [
+    lambda Y: pd.DataFrame(np.where(Y == 1, "yes", "no")).astype("category"),
+    lambda Y: pd.DataFrame(np.where(Y == 1, "yes", "no")),
+])
+def test_non_numeric_multilabel_target_is_refused_naming_y(make):
+    """Check that categorical or string label columns get a message naming y."""
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    with pytest.raises(ValueError, match=r"^y must hold numbers: a multi-label target needs "
+                                         r"0/1 labels or soft targets"):
+        ThresholdOptimizedClassifier(_ovr(), cv=3).fit(X, make(Y))
+
+
+def test_categorical_multilabel_target_of_numbers_is_read_as_numbers():
+    """Check that 0/1 categories give the thresholds of the numeric target."""
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    params = dict(optimizer="coordinate", cv=3, random_state=0)
+    categorical = pd.DataFrame(Y, columns=["a", "b", "c"]).astype("category")
+    ours = ThresholdOptimizedClassifier(_ovr(), **params).fit(X, categorical)
+    plain = ThresholdOptimizedClassifier(_ovr(), **params).fit(X, Y)
+    np.testing.assert_array_equal(ours.thresholds_, plain.thresholds_)
+    assert list(ours.label_names_) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("inner", [
+    OneVsRestClassifier(LogisticRegression()),
+    MultiOutputClassifier(LogisticRegression()),
+    RandomForestClassifier(),
+])
+def test_tags_say_multilabel_for_multilabel_capable_inner_estimators(inner):
+    """Check the multi_label tag with wrappers (OneVsRest, MultiOutput) and native ones."""
+    from sklearn.utils import get_tags
+
+    tags = get_tags(ThresholdOptimizedClassifier(inner))
+    assert tags.classifier_tags.multi_label is True
+    assert tags.target_tags.multi_output is True
+    assert get_tags(ThresholdOptimizedClassifier(LogisticRegression())).classifier_tags \
+        .multi_label is False
+
+
+def test_allow_nan_follows_the_inner_estimator():
+    """Check that an inner estimator that handles NaN makes the classifier accept NaN."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.utils import get_tags
+
+    inner = HistGradientBoostingClassifier(max_iter=10)
+    assert get_tags(ThresholdOptimizedClassifier(inner)).input_tags.allow_nan is True
+    assert get_tags(ThresholdOptimizedClassifier(_lr())).input_tags.allow_nan is False
+    X, y = make_classification(n_samples=120, random_state=0)
+    X[::7, 0] = np.nan
+    ThresholdOptimizedClassifier(inner, optimizer="coordinate", cv=3).fit(X, y).predict(X)
+
+
+def test_warnings_during_fit_point_at_the_callers_line():
+    """Check that a warning raised inside the classifier's fit points at this file."""
+    X, Y = make_multilabel_classification(n_samples=90, n_classes=3, random_state=0)
+    with pytest.warns(UserWarning, match="does not take sample_weight") as record:
+        ThresholdOptimizedClassifier(_ovr(), cv=3).fit(X, Y, sample_weight=np.ones(len(X)))
+    assert {w.filename for w in record} == {__file__}
+
+
+def test_optimizer_warnings_name_the_labels_of_a_dataframe_target():
+    """Check that the optimizer's warnings name a DataFrame target's columns."""
+    from skthresh.exceptions import UndefinedThresholdWarning
+
+    X, Y = make_multilabel_classification(n_samples=90, n_classes=3, random_state=0)
+    Y[:, 1] = 0
+    frame = pd.DataFrame(Y, columns=["dog", "cat", "bird"])
+    with pytest.warns(UndefinedThresholdWarning, match=r"\['cat'\]") as record:
+        ThresholdOptimizedClassifier(_ovr(), optimizer="coordinate", cv=3).fit(X, frame)
+    assert all(w.filename == __file__ for w in record)
