@@ -13,6 +13,83 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_array
 
+# What each checked argument may hold, as the messages say it.
+TARGETS_ACCEPTED = "0/1 labels or soft targets in [0, 1]"
+SCORES_ACCEPTED = "real-valued scores (probabilities, decision values or logits)"
+_ENCODE_LABELS = ("Encode the labels first (e.g. sklearn.preprocessing.MultiLabelBinarizer "
+                  "for label sets).")
+
+
+def check_numeric(values, *, name: str, accepts: str, hint: str = ""):
+    """``values`` as real numbers, or a ValueError naming ``name`` and what it accepts.
+
+    The one gate before scikit-learn's ``check_array`` for targets, scores
+    and weights: strings, pandas categories, complex numbers and other
+    objects are refused here, with a message naming the argument, instead
+    of reaching numpy's "could not convert string to float". Object arrays
+    of numbers are converted.
+
+    Parameters
+    ----------
+    values : array-like
+        The argument as given (ndarray, list, pandas object, scalar).
+    name : str
+        Its name in the message, e.g. ``"y_true"``.
+    accepts : str
+        What it accepts, e.g. ``"0/1 labels or soft targets in [0, 1]"``.
+    hint : str, default=""
+        A sentence appended to the message (how to fix the input).
+
+    Returns
+    -------
+    values : ndarray or pandas object
+        A numeric ndarray, or ``values`` itself when it is a pandas object
+        whose columns all have a numeric dtype (left to ``check_array``,
+        which reads pandas' nullable dtypes).
+
+    Raises
+    ------
+    ValueError
+        If the values are not real numbers.
+    """
+    dtypes = getattr(values, "dtypes", None)  # pandas Series or DataFrame
+    if dtypes is not None:
+        dtypes = list(dtypes) if hasattr(dtypes, "tolist") else [dtypes]
+        if all(getattr(d, "kind", "O") in "biuf" for d in dtypes):
+            return values
+        categorical = any(str(d) == "category" for d in dtypes)
+        arr = np.asarray(values, dtype=object)
+    else:
+        categorical = False
+        try:
+            arr = np.asarray(values)
+        except (TypeError, ValueError) as exc:  # ragged nested lists
+            raise ValueError(
+                f"{name} must be a rectangular array of numbers ({accepts}): {exc}"
+            ) from None
+    if arr.dtype.kind in "biuf":
+        return arr
+    if arr.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) for v in arr.flat):
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    if categorical:
+        found = "categories"
+    elif arr.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in arr.flat):
+        found = "strings"
+    elif arr.dtype.kind == "c":
+        found = "complex numbers"
+    elif arr.dtype.kind == "O":
+        found = "objects"
+    else:
+        found = f"values of dtype {arr.dtype}"
+    example = arr.ravel()[:3].tolist() if arr.ndim else [arr.item()]
+    raise ValueError(
+        f"{name} must hold numbers: {accepts}, got {found} such as {example}."
+        + (f" {hint}" if hint else "")
+    )
+
 
 def check_scores(y_score, *, name: str = "y_score") -> tuple[np.ndarray, bool]:
     """Validate a score matrix.
@@ -34,6 +111,10 @@ def check_scores(y_score, *, name: str = "y_score") -> tuple[np.ndarray, bool]:
     """
     if sp.issparse(y_score):
         raise TypeError(f"{name} must be a dense array of scores, got a sparse matrix.")
+    y_score = check_numeric(
+        y_score, name=name, accepts=SCORES_ACCEPTED,
+        hint="Pass the model's scores (predict_proba or decision_function), not its labels.",
+    )
     arr = check_array(
         y_score,
         ensure_2d=False,
@@ -79,23 +160,12 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
     """
     if sp.issparse(y_true):
         y_true = y_true.toarray()
-    categorical = str(getattr(y_true, "dtype", "")) == "category"  # pandas
-    arr = np.asarray(y_true, dtype=object if categorical else None)
-    if arr.dtype.kind in "OUS":
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{name} must hold numbers: 0/1 labels or soft targets in [0, 1], got "
-                f"{'strings' if arr.dtype.kind in 'US' else 'objects'} such as "
-                f"{arr.ravel()[:3].tolist()}. Encode the labels first (e.g. "
-                "sklearn.preprocessing.MultiLabelBinarizer for label sets)."
-            ) from None
+    arr = check_numeric(y_true, name=name, accepts=TARGETS_ACCEPTED, hint=_ENCODE_LABELS)
+    arr = check_array(arr, ensure_2d=False, dtype=None, ensure_all_finite=False,
+                      input_name=name)
     keep = arr.dtype.kind in "biu"
-    arr = check_array(
-        arr, ensure_2d=False, dtype=None if keep else np.float64, ensure_all_finite=False,
-        input_name=name,
-    )
+    if not keep:
+        arr = arr.astype(np.float64, copy=False)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.shape != tuple(shape):
@@ -134,12 +204,16 @@ def check_unit_interval(arr: np.ndarray, name: str) -> None:
 
 
 def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.ndarray:
-    """Validate sample weights: 1-D, ``n_samples`` long, finite, non-negative, not all zero.
+    """Validate sample weights: finite, non-negative, not all zero, one per row.
+
+    As scikit-learn's ``_check_sample_weight``, a single number is a weight
+    for every row. Every error names ``sample_weight``.
 
     Parameters
     ----------
-    sample_weight : array-like of shape (n_samples,) or None
-        Row weights; None means unit weights.
+    sample_weight : float, array-like of shape (n_samples,) or None
+        Row weights; a number weighs every row alike (the same fit as no
+        weights, for any positive number); None means unit weights.
     n_samples : int
         Number of rows they weight.
     name : str, default="y_true"
@@ -148,14 +222,31 @@ def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.
     Returns
     -------
     weights : ndarray of float64, shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        If the weights are not numbers, not one per row (1-D of length
+        ``n_samples``), NaN or infinite, negative, or all zero.
     """
     if sample_weight is None:
         return np.ones(n_samples)
-    weights = check_array(sample_weight, ensure_2d=False, dtype=np.float64,
-                          ensure_all_finite=False, input_name="sample_weight")
+    weights = check_numeric(sample_weight, name="sample_weight",
+                            accepts="non-negative row weights")
+    if np.ndim(weights) == 0:  # one number for every row
+        value = float(weights)
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(
+                "sample_weight, a single number, is the weight of every row: it must be a "
+                f"finite number >= 0, got {value!r}."
+            )
+        weights = np.full(n_samples, value)
+    weights = check_array(weights, ensure_2d=False, dtype=np.float64, ensure_all_finite=False,
+                          ensure_min_samples=0, allow_nd=True, input_name="sample_weight")
     if weights.ndim != 1:
         raise ValueError(
-            f"sample_weight must be 1-D of length n_samples, got shape {weights.shape}."
+            "sample_weight must be 1-D of length n_samples, or a single number; got shape "
+            f"{weights.shape}."
         )
     if weights.shape[0] != n_samples:
         raise ValueError(

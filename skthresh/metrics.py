@@ -22,7 +22,6 @@ This module is pure numpy: it does not import torch.
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -39,7 +38,8 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_array
 
 from ._scoring import AVERAGES, SetMetric, get_set_metric, jdt_counts, tversky_from_counts
-from ._validation import check_unit_interval, check_weights
+from ._validation import TARGETS_ACCEPTED, check_numeric, check_unit_interval, check_weights
+from ._warnings import warn
 
 __all__ = [
     "confusion_counts",
@@ -68,10 +68,13 @@ _LABELS_CONSTRAINT = ["array-like", "sparse matrix"]
 # --------------------------------------------------------------------------
 
 
-def _check_label_matrix(y: MatrixLike, name: str) -> np.ndarray:
+def _check_label_matrix(y: MatrixLike, name: str, accepts: str) -> np.ndarray:
     """A float64 array of values in [0, 1], 1-D or 2-D, finite."""
     if sp.issparse(y):
         y = y.toarray()
+    y = check_numeric(y, name=name, accepts=accepts,
+                      hint="Encode the labels first (e.g. sklearn.preprocessing."
+                           "MultiLabelBinarizer for label sets).")
     arr = check_array(
         y,
         ensure_2d=False,
@@ -100,8 +103,8 @@ def _check_inputs(y_true, y_pred, sample_weight):
     was_1d : bool
         True when the inputs were 1-D (a single label).
     """
-    y_true = _check_label_matrix(y_true, "y_true")
-    y_pred = _check_label_matrix(y_pred, "y_pred")
+    y_true = _check_label_matrix(y_true, "y_true", TARGETS_ACCEPTED)
+    y_pred = _check_label_matrix(y_pred, "y_pred", "0/1 decisions or soft predictions in [0, 1]")
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true and y_pred have different shapes: {y_true.shape} and {y_pred.shape}."
@@ -154,11 +157,10 @@ def _warn_undefined(what: str, n_undefined: int, average: str | None, metric: Se
         cause = "no true nor predicted positives"
     else:
         cause = f"a zero denominator TP + {metric.alpha:g} FP + {metric.beta:g} FN"
-    warnings.warn(
+    warn(
         f"{what} is ill-defined and being set to 0.0 {where} {cause}. "
         "Use `zero_division` parameter to control this behavior.",
         UndefinedMetricWarning,
-        stacklevel=5,  # _warn_undefined, _set_score, public function, validate_params
     )
 
 
@@ -226,7 +228,7 @@ def _describe(metric: SetMetric) -> str:
     {
         "y_true": _LABELS_CONSTRAINT,
         "y_pred": _LABELS_CONSTRAINT,
-        "sample_weight": ["array-like", None],
+        "sample_weight": ["array-like", Real, None],
         "axis": [Options(Integral, {0, 1})],
     },
     prefer_skip_nested_validation=True,
@@ -255,8 +257,8 @@ def confusion_counts(
         Targets in [0, 1]: 0/1 labels or soft labels. 1-D input is one label.
     y_pred : array-like or sparse matrix of the same shape as ``y_true``
         Predictions in [0, 1]: 0/1 decisions or soft scores.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weight of each row.
+    sample_weight : float or array-like of shape (n_samples,), default=None
+        Non-negative weight of each row; a number weighs every row alike.
     axis : {0, 1}, default=0
         ``0`` sums over samples and gives per-label counts; ``1`` sums over
         labels and gives per-sample counts.
@@ -297,7 +299,7 @@ def confusion_counts(
         "alpha": [Interval(Real, 0.0, None, closed="left")],
         "beta": [Interval(Real, 0.0, None, closed="left")],
         "average": _AVERAGE_CONSTRAINT,
-        "sample_weight": ["array-like", None],
+        "sample_weight": ["array-like", Real, None],
         "zero_division": _ZERO_DIVISION_CONSTRAINT,
     },
     prefer_skip_nested_validation=True,
@@ -334,8 +336,9 @@ def tversky_score(
         mean of the per-label indices weighted by support (sum of ``y_true``).
         ``"samples"``: (``sample_weight``-weighted) mean of the per-sample
         indices. None: the per-label indices.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weight of each row, not all zero.
+    sample_weight : float or array-like of shape (n_samples,), default=None
+        Non-negative weight of each row, not all zero; a number weighs
+        every row alike.
     zero_division : float in [0, 1], np.nan or "warn", default=0.0
         Score of a label (or sample, or the pooled counts) whose denominator is
         zero. ``np.nan`` leaves such items out of the average. ``"warn"`` acts
@@ -377,7 +380,7 @@ def tversky_score(
         "y_pred": _LABELS_CONSTRAINT,
         "beta": [Interval(Real, 0.0, None, closed="neither")],
         "average": _AVERAGE_CONSTRAINT,
-        "sample_weight": ["array-like", None],
+        "sample_weight": ["array-like", Real, None],
         "zero_division": _ZERO_DIVISION_CONSTRAINT,
     },
     prefer_skip_nested_validation=True,
@@ -414,8 +417,9 @@ def fbeta_score(
         mean of the per-label scores weighted by support (sum of ``y_true``).
         ``"samples"``: (``sample_weight``-weighted) mean of the per-sample
         scores. None: the per-label scores.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weight of each row, not all zero.
+    sample_weight : float or array-like of shape (n_samples,), default=None
+        Non-negative weight of each row, not all zero; a number weighs
+        every row alike.
     zero_division : float in [0, 1], np.nan or "warn", default=0.0
         Score of a label (or sample, or the pooled counts) with no true and no
         predicted positive. ``np.nan`` leaves such items out of the average.
@@ -455,7 +459,7 @@ def fbeta_score(
         "y_true": _LABELS_CONSTRAINT,
         "y_pred": _LABELS_CONSTRAINT,
         "average": _AVERAGE_CONSTRAINT,
-        "sample_weight": ["array-like", None],
+        "sample_weight": ["array-like", Real, None],
         "zero_division": _ZERO_DIVISION_CONSTRAINT,
     },
     prefer_skip_nested_validation=True,
@@ -487,8 +491,9 @@ def f1_score(
         mean of the per-label scores weighted by support (sum of ``y_true``).
         ``"samples"``: (``sample_weight``-weighted) mean of the per-sample
         scores. None: the per-label scores.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weight of each row, not all zero.
+    sample_weight : float or array-like of shape (n_samples,), default=None
+        Non-negative weight of each row, not all zero; a number weighs
+        every row alike.
     zero_division : float in [0, 1], np.nan or "warn", default=0.0
         Score of a label (or sample, or the pooled counts) with no true and no
         predicted positive. ``np.nan`` leaves such items out of the average.
@@ -535,7 +540,7 @@ def f1_score(
         "y_true": _LABELS_CONSTRAINT,
         "y_pred": _LABELS_CONSTRAINT,
         "average": _AVERAGE_CONSTRAINT,
-        "sample_weight": ["array-like", None],
+        "sample_weight": ["array-like", Real, None],
         "zero_division": _ZERO_DIVISION_CONSTRAINT,
     },
     prefer_skip_nested_validation=True,
@@ -570,8 +575,9 @@ def jaccard_score(
         mean of the per-label indices weighted by support (sum of ``y_true``).
         ``"samples"``: (``sample_weight``-weighted) mean of the per-sample
         indices. None: the per-label indices.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weight of each row, not all zero.
+    sample_weight : float or array-like of shape (n_samples,), default=None
+        Non-negative weight of each row, not all zero; a number weighs
+        every row alike.
     zero_division : float in [0, 1], np.nan or "warn", default=0.0
         Score of a label (or sample, or the pooled counts) with no true and no
         predicted positive. ``np.nan`` leaves such items out of the average.

@@ -413,6 +413,65 @@ def test_invalid_inputs(y_true, y_pred, kwargs, error, match):
         f1_score(y_true, y_pred, **kwargs)
 
 
+@pytest.mark.parametrize("func", [f1_score, fbeta_score, jaccard_score, tversky_score])
+@pytest.mark.parametrize("average", AVERAGES)
+def test_scalar_sample_weight_is_every_rows_weight(func, average):
+    """Check that a number as sample_weight weighs every row alike, as in scikit-learn."""
+    unweighted = func(Y_TRUE, Y_PRED, average=average)
+    assert_close(func(Y_TRUE, Y_PRED, average=average, sample_weight=2.0), unweighted)
+    assert_close(func(Y_TRUE, Y_PRED, average=average, sample_weight=np.float32(0.5)),
+                 unweighted)
+
+
+def test_scalar_sample_weight_counts():
+    """Check that the counts of a number as sample_weight are the counts times it."""
+    for weighted, plain in zip(confusion_counts(Y_TRUE, Y_PRED, sample_weight=3),
+                               confusion_counts(Y_TRUE, Y_PRED)):
+        np.testing.assert_allclose(weighted, 3 * plain)
+
+
+@pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf])
+def test_bad_scalar_sample_weight_is_named(weight):
+    with pytest.raises(ValueError, match=r"sample_weight, a single number, is the weight of "
+                                         r"every row: it must be a finite number >= 0"):
+        f1_score(Y_TRUE, Y_PRED, sample_weight=weight)
+    with pytest.raises(ValueError, match="sample_weight sums to zero"):
+        f1_score(Y_TRUE, Y_PRED, sample_weight=0.0)
+
+
+@pytest.mark.parametrize("func", [f1_score, fbeta_score, jaccard_score, tversky_score,
+                                  confusion_counts])
+@pytest.mark.parametrize("y_true, y_pred, match", [
+    ([["a", "b"]], [[1, 0]],
+     r"y_true must hold numbers: 0/1 labels or soft targets in \[0, 1\], got strings such as "
+     r"\['a', 'b'\]\. Encode the labels first"),
+    ([[1, 0]], [["a", "b"]],
+     r"y_pred must hold numbers: 0/1 decisions or soft predictions in \[0, 1\], got strings"),
+    (np.array([[1, "b"]], dtype=object), [[1, 0]], "y_true must hold numbers.*got strings"),
+    (pd.DataFrame({"x": pd.Categorical(["a", "b"]), "y": pd.Categorical(["b", "a"])}),
+     [[1, 0], [0, 1]], r"y_true must hold numbers: .*got categories such as \['a', 'b', 'b'\]"),
+    ([[1, 0]], [[1 + 1j, 0]], "y_pred must hold numbers: .*got complex numbers"),
+])
+def test_non_numeric_labels_name_the_argument(func, y_true, y_pred, match):
+    """Check that strings, categories and complex values are refused naming the argument."""
+    with pytest.raises(ValueError, match=match):
+        func(y_true, y_pred)
+
+
+def test_numeric_categories_and_object_numbers_are_read():
+    """Check that categories or objects that are numbers are read as numbers."""
+    y_true = pd.DataFrame({"x": pd.Categorical([1, 0]), "y": pd.Categorical([0, 1])})
+    y_pred = np.array([[1, 0], [1, 1]], dtype=object)
+    assert f1_score(y_true, y_pred) == f1_score([[1, 0], [0, 1]], [[1, 0], [1, 1]])
+
+
+def test_undefined_metric_warning_points_at_the_caller():
+    """Check that the warning names this file, not a frame inside skthresh or sklearn."""
+    with pytest.warns(UndefinedMetricWarning) as record:
+        f1_score(np.zeros((2, 2)), np.zeros((2, 2)), average="macro", zero_division="warn")
+    assert [w.filename for w in record] == [__file__]
+
+
 def test_invalid_metric_parameters():
     with pytest.raises(InvalidParameterError, match="'beta' parameter"):
         fbeta_score(Y_TRUE, Y_PRED, beta=0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -105,7 +106,14 @@ def test_apply_thresholds_1d_scores_are_one_label():
         (np.zeros((2, 2, 2)), ValueError, "Found array with dim 3|y_score must be 1-D or 2-D"),
         (np.zeros((0, 2)), ValueError, r"Found array with 0 sample\(s\)|y_score is empty"),
         (sp.csr_matrix(np.eye(2)), TypeError, "y_score must be a dense array"),
-        (np.array([["a", "b"]]), ValueError, "could not convert|dtype"),
+        (np.array([["a", "b"]]), ValueError, r"y_score must hold numbers: real-valued scores "
+                                             r"\(.*\), got strings such as \['a', 'b'\]"),
+        (np.array([[0.5, "b"]], dtype=object), ValueError,
+         r"y_score must hold numbers: .*, got strings such as \[0.5, 'b'\]"),
+        (pd.DataFrame({"a": pd.Categorical(["x", "y"])}), ValueError,
+         r"y_score must hold numbers: .*, got categories such as \['x', 'y'\]\. Pass the "
+         r"model's scores"),
+        (np.array([[0.5 + 1j]]), ValueError, "y_score must hold numbers: .*got complex numbers"),
     ],
 )
 def test_apply_thresholds_rejects_bad_scores(y_score, err_type, err_msg):

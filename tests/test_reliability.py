@@ -236,3 +236,31 @@ def test_sgl_start_outside_the_scores_warns(init):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SGLThresholdOptimizer(init=0.5, max_iter=5).fit(scores, y)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: CoordinateThresholdOptimizer(),
+    lambda: SGLThresholdOptimizer(max_iter=20),
+    lambda: FixedThresholdOptimizer(0.5),
+], ids=["coordinate", "sgl", "fixed"])
+def test_scalar_sample_weight_fits_and_scores_as_unweighted(make):
+    """Check that sample_weight=2.0 (a weight for every row, as in scikit-learn) is accepted."""
+    rng = np.random.default_rng(0)
+    y = (rng.random((80, 3)) < 0.3).astype(int)
+    scores = 0.4 * y + 0.6 * rng.random(y.shape)
+    plain = make().fit(scores, y)
+    weighted = make().fit(scores, y, sample_weight=2.0)
+    np.testing.assert_allclose(weighted.thresholds_, plain.thresholds_)
+    assert weighted.score(scores, y, sample_weight=2.0) == pytest.approx(plain.score(scores, y))
+    with pytest.raises(ValueError, match=r"sample_weight, a single number, .* must be a finite "
+                                         r"number >= 0, got -1\.0"):
+        make().fit(scores, y, sample_weight=-1.0)
+    with pytest.raises(ValueError, match="sample_weight must hold numbers: non-negative row "
+                                         "weights, got strings"):
+        plain.score(scores, y, sample_weight=["a"] * len(y))
+
+
+def test_string_scores_name_the_argument():
+    """Check that string scores are refused by the optimizers naming y_score."""
+    with pytest.raises(ValueError, match=r"y_score must hold numbers: real-valued scores"):
+        CoordinateThresholdOptimizer().fit(np.array([["0.1", "x"]] * 4), np.eye(4, 2))
