@@ -42,6 +42,7 @@ FORMAT_VERSION = 1
 METHODS = ("sgl", "coordinate", "fixed")
 _TEXT_FORMATS = {".csv": ",", ".tsv": "\t"}
 _BLOCK_ELEMENTS = 1 << 20  # row blocks of the whole-matrix checks: bounded temporaries
+_CHUNK_ELEMENTS = 1 << 21  # row chunks of apply and evaluate: memory bounded by the chunk
 
 EPILOG = """\
 commands:
@@ -479,12 +480,14 @@ def _check_same_shape(scores: Matrix, labels: Matrix) -> None:
         )
 
 
-def _check_labels(labels: Matrix, *, allow_soft: bool):
+def _check_labels(labels: Matrix, *, allow_soft: bool, compact: bool = True):
     """The labels in a compact dtype: 0/1 labels as int8 (bool and uint8 stay), soft as read.
 
     The library's optimizers and metrics take integer targets as they are, so
     0/1 labels cost one byte per entry however they were stored (float64 in
-    a CSV file, int64 in a .npy file).
+    a CSV file, int64 in a .npy file). With ``compact=False`` the labels are
+    checked (in row blocks) and returned as read: ``evaluate`` reads them in
+    row chunks, a memory-mapped ``.npy`` file without a copy.
     """
     import numpy as np
 
@@ -498,7 +501,7 @@ def _check_labels(labels: Matrix, *, allow_soft: bool):
     except ValueError as exc:
         raise CLIError(f"{labels.path}: {exc}") from None
     if values.dtype.kind in "iu":  # integers in [0, 1] are 0/1
-        return values if values.dtype.itemsize == 1 else values.astype(np.int8)
+        return values if values.dtype.itemsize == 1 or not compact else values.astype(np.int8)
     for _, block in _row_blocks(values):
         soft = (block != 0) & (block != 1)
         if soft.any():
@@ -509,7 +512,7 @@ def _check_labels(labels: Matrix, *, allow_soft: bool):
                     "to evaluate)."
                 )
             return values
-    return values.astype(np.int8)
+    return values.astype(np.int8) if compact else values
 
 
 def _check_unique_json_labels(names, path: str) -> None:
@@ -775,14 +778,31 @@ def _cmd_fit(args) -> int:
     return 0
 
 
-def _predict(args, scores: Matrix, thresholds):
+def _chunk_starts(n_rows: int, n_labels: int):
+    """Row ranges ``(start, stop)`` of about ``_CHUNK_ELEMENTS`` entries each."""
+    step = max(1, _CHUNK_ELEMENTS // max(1, n_labels))
+    for start in range(0, n_rows, step):
+        yield start, min(start + step, n_rows)
+
+
+def _predicted_chunks(args, scores: Matrix, thresholds):
+    """``(start, stop, pred)`` by row chunks: ``pred`` the 0/1 predictions (int64) of those rows.
+
+    Both policies work row by row, so the chunks give the predictions of the
+    whole matrix; a memory-mapped ``.npy`` file is read one chunk at a time.
+    """
     from ._policies import apply_thresholds
 
-    return apply_thresholds(scores.values, thresholds, at_least_one=args.at_least_one,
-                            max_labels=args.max_labels)
+    values = scores.values
+    for start, stop in _chunk_starts(*values.shape):
+        yield start, stop, apply_thresholds(values[start:stop], thresholds,
+                                            at_least_one=args.at_least_one,
+                                            max_labels=args.max_labels)
 
 
 def _cmd_apply(args) -> int:
+    import itertools
+
     import numpy as np
 
     _check_out(args, "scores", "thresholds")
@@ -793,42 +813,103 @@ def _cmd_apply(args) -> int:
     content = _read_thresholds(args.thresholds)
     scores = _read_array(args.scores, _key(args, "scores"), "--scores", args.header)
     thresholds = _match_thresholds(scores, content, args.thresholds)
-    pred = _predict(args, scores, thresholds).astype(np.int8)
+    n_rows, n_labels = scores.values.shape
+    chunks = _predicted_chunks(args, scores, thresholds)
+    chunks = itertools.chain([next(chunks)], chunks)  # a policy's error before --out opens
     if suffix == ".npy":
-        _write_npy(out, pred[:, 0] if scores.was_1d else pred)
+        writer = _NpyWriter(out, (n_rows,) if scores.was_1d else (n_rows, n_labels))
     else:
-        names = _label_names(pred.shape[1], scores.names, content.get("labels"))
-        _write_table(out, pred, [str(n) for n in names], _TEXT_FORMATS[suffix])
-    per_row = pred.sum(axis=1, dtype=np.int64)
-    print(f"Wrote {args.out}: {pred.shape[0]} rows x {pred.shape[1]} labels, "
-          f"{int(per_row.sum())} positive(s), {per_row.mean():.2f} per row, "
-          f"{int((per_row == 0).sum())} row(s) with no label.")
+        names = _label_names(n_labels, scores.names, content.get("labels"))
+        writer = _TableWriter(out, [str(n) for n in names], _TEXT_FORMATS[suffix])
+    n_positive = n_empty = 0
+    with writer:
+        for _, _, pred in chunks:
+            pred = pred.astype(np.int8)
+            writer.write(pred)
+            per_row = pred.sum(axis=1, dtype=np.int64)
+            n_positive += int(per_row.sum())
+            n_empty += int(np.count_nonzero(per_row == 0))
+    print(f"Wrote {args.out}: {n_rows} rows x {n_labels} labels, "
+          f"{n_positive} positive(s), {n_positive / n_rows:.2f} per row, "
+          f"{n_empty} row(s) with no label.")
     return 0
 
 
-def _cmd_evaluate(args) -> int:
+def _tversky(tp, fp, fn, alpha: float, beta: float):
+    """``tp / (tp + alpha fp + beta fn)`` of integer counts, 0 where the denominator is 0.
+
+    The arithmetic of the library's metrics with ``zero_division=0`` (float64
+    counts, exact for integers): the same numbers to the last bit.
+    """
     import numpy as np
 
-    from .metrics import f1_score, tversky_score
+    tp, fp, fn = (np.asarray(c, dtype=np.float64) for c in (tp, fp, fn))
+    denom = tp + alpha * fp + beta * fn
+    defined = denom > 0
+    return np.where(defined, tp / np.where(defined, denom, 1.0), 0.0)
 
+
+def _evaluation(args, scores: Matrix, y_true, thresholds) -> dict:
+    """Per-label and averaged precision, recall and F1 of the thresholds, by row chunks.
+
+    The confusion counts of each chunk are added up: per label (the per-label,
+    micro, macro and weighted figures) and per row (the samples average, the
+    mean of the rows' scores). The figures are those of
+    ``skthresh.metrics.tversky_score`` and ``f1_score`` with
+    ``zero_division=0`` on the whole matrices.
+
+    Returns
+    -------
+    figures : dict
+        ``"support"`` (int64 per label), ``None`` (per-label arrays
+        precision, recall, F1) and ``"micro"``, ``"macro"``, ``"weighted"``,
+        ``"samples"`` (tuples of three floats).
+    """
+    import numpy as np
+
+    n_rows, n_labels = y_true.shape
+    tp, n_pred, n_true = (np.zeros(n_labels, dtype=np.int64) for _ in range(3))
+    row_tp, row_pred, row_true = (np.empty(n_rows, dtype=np.int64) for _ in range(3))
+    for start, stop, pred in _predicted_chunks(args, scores, thresholds):
+        pred = pred != 0
+        true = np.asarray(y_true[start:stop]) != 0  # 0/1 labels (checked), any dtype
+        hit = pred & true
+        tp += np.count_nonzero(hit, axis=0)
+        n_pred += np.count_nonzero(pred, axis=0)
+        n_true += np.count_nonzero(true, axis=0)
+        row_tp[start:stop] = np.count_nonzero(hit, axis=1)
+        row_pred[start:stop] = np.count_nonzero(pred, axis=1)
+        row_true[start:stop] = np.count_nonzero(true, axis=1)
+    measures = ((1.0, 0.0), (0.0, 1.0), (0.5, 0.5))  # precision, recall, F1 (Tversky)
+
+    def scores_of(tp, n_pred, n_true):
+        fp, fn = n_pred - tp, n_true - tp
+        return [_tversky(tp, fp, fn, alpha, beta) for alpha, beta in measures]
+
+    per_label = scores_of(tp, n_pred, n_true)
+    support = tp + (n_true - tp)
+    figures = {"support": n_true, None: per_label}
+    figures["micro"] = tuple(float(s) for s in scores_of(tp.sum(), n_pred.sum(), n_true.sum()))
+    figures["macro"] = tuple(float(np.mean(s)) for s in per_label)
+    figures["weighted"] = tuple(float(np.average(s, weights=support)) if support.sum() != 0
+                                else float(np.mean(s)) for s in per_label)
+    figures["samples"] = tuple(float(np.mean(s)) for s in scores_of(row_tp, row_pred, row_true))
+    return figures
+
+
+def _cmd_evaluate(args) -> int:
     content = _read_thresholds(args.thresholds)
     scores = _read_array(args.scores, _key(args, "scores"), "--scores", args.header)
     labels = _read_array(args.labels, _key(args, "labels"), "--labels", args.header)
     _check_same_shape(scores, labels)
-    y_true = _check_labels(labels, allow_soft=False)
+    y_true = _check_labels(labels, allow_soft=False, compact=False)
     thresholds = _match_thresholds(scores, content, args.thresholds)
-    y_pred = _predict(args, scores, thresholds).astype(np.int8)
     n_samples, n_labels = y_true.shape
-
-    def measures(average):
-        kw = {"average": average, "zero_division": 0.0}
-        return (tversky_score(y_true, y_pred, alpha=1.0, beta=0.0, **kw),  # precision
-                tversky_score(y_true, y_pred, alpha=0.0, beta=1.0, **kw),  # recall
-                f1_score(y_true, y_pred, **kw))
+    figures = _evaluation(args, scores, y_true, thresholds)
 
     names = [str(n) for n in _label_names(n_labels, scores.names, labels.names,
                                            content.get("labels"))]
-    support = y_true.sum(axis=0, dtype=np.int64)
+    support = figures["support"]
     width = max(12, *(len(n) for n in names))
     header = f"{'':>{width}}  {'precision':>9}  {'recall':>9}  {'f1-score':>9}  {'support':>9}"
     policy = []
@@ -843,14 +924,14 @@ def _cmd_evaluate(args) -> int:
     print()
     print(header)
     print()
-    precision, recall, f1 = measures(None)
+    precision, recall, f1 = figures[None]
     for i, name in enumerate(names):
         print(f"{name:>{width}}  {precision[i]:9.4f}  {recall[i]:9.4f}  {f1[i]:9.4f}  "
               f"{support[i]:9d}")
     print()
     total = int(support.sum())
     for average in ("micro", "macro", "weighted", "samples"):
-        p, r, f = measures(average)
+        p, r, f = figures[average]
         print(f"{average + ' avg':>{width}}  {p:9.4f}  {r:9.4f}  {f:9.4f}  {total:9d}")
     return 0
 
@@ -869,41 +950,118 @@ def _write_text(path: str, text: str) -> None:
         raise CLIError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _write_table(path: Path, pred, names: list[str], delimiter: str) -> None:
-    import csv
+class _ChunkWriter:
+    """An output file written chunk by chunk; removed when the command fails midway.
 
-    import numpy as np
+    Used as a context manager: ``OSError`` becomes a one-line ``CLIError``,
+    and any exception (an interrupt included) removes the partial file.
+    """
 
-    try:
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerow(names)
-            np.savetxt(handle, pred, fmt="%d", delimiter=delimiter)
-    except OSError as exc:
-        raise CLIError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
+    mode = "wb"
+    options: dict = {}
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = None
+
+    def __enter__(self):
+        try:
+            self.handle = self.path.open(self.mode, **self.options)
+        except OSError as exc:
+            raise CLIError(f"--out: cannot write {self.path}: {exc.strerror or exc}") from None
+        try:
+            self.start()
+        except BaseException as exc:
+            self.__exit__(type(exc), exc, None)
+            raise
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> None:
+        handle, self.handle = self.handle, None
+        try:
+            handle.close()
+        except OSError as error:
+            if exc is None:
+                exc = error
+        if exc is not None:
+            self.path.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise CLIError(f"--out: cannot write {self.path}: "
+                               f"{exc.strerror or exc}") from None
+
+    def start(self) -> None:
+        """Write what precedes the rows."""
+
+    def write(self, pred) -> None:
+        """Append rows of 0/1 predictions (int8)."""
+        raise NotImplementedError
 
 
-def _write_npy(path: Path, array) -> None:
-    import numpy as np
+class _NpyWriter(_ChunkWriter):
+    """A ``.npy`` file of int8: the header of the whole shape, then the rows as they come."""
 
-    try:
-        with path.open("wb") as handle:  # np.save(path) would append .npy to other names
-            np.save(handle, array)
-    except OSError as exc:
-        raise CLIError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
+    def __init__(self, path: Path, shape: tuple) -> None:
+        super().__init__(path)
+        self.shape = shape
+
+    def start(self) -> None:
+        import numpy as np
+        from numpy.lib import format as npy_format
+
+        header = {"descr": npy_format.dtype_to_descr(np.dtype(np.int8)),
+                  "fortran_order": False, "shape": self.shape}
+        npy_format.write_array_header_1_0(self.handle, header)
+
+    def write(self, pred) -> None:
+        self.handle.write(pred.tobytes())  # C order: rows one after another
+
+
+class _TableWriter(_ChunkWriter):
+    """A CSV/TSV file: a header row of label names, then the rows as they come."""
+
+    mode = "w"
+    options = {"newline": "", "encoding": "utf-8"}
+
+    def __init__(self, path: Path, names: list[str], delimiter: str) -> None:
+        super().__init__(path)
+        self.names = names
+        self.delimiter = delimiter
+
+    def start(self) -> None:
+        import csv
+
+        csv.writer(self.handle, delimiter=self.delimiter, lineterminator="\n").writerow(self.names)
+
+    def write(self, pred) -> None:
+        import numpy as np
+
+        np.savetxt(self.handle, pred, fmt="%d", delimiter=self.delimiter)
 
 
 # ---------------------------------------------------------------- parser
-def _positive_int(text: str) -> int:
+def _int_at_least(text: str, low: int) -> int:
+    """``text`` as an integer >= ``low``; argparse names the option in the message."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+        raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {value}")
     return value
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1 (counts of rows, labels, labels per row)."""
+    return _int_at_least(text, 1)
+
+
+def _non_negative_int(text: str) -> int:
+    """An argparse type: an integer >= 0 (a seed: numpy's generators refuse negative ones)."""
+    return _int_at_least(text, 0)
+
+
 def _finite_float(text: str) -> float:
+    """An argparse type: a finite number (``nan`` and ``inf`` are refused)."""
     try:
         value = float(text)
     except ValueError:
@@ -1015,8 +1173,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="rows of each draw, validation and test (default 10000)")
     demo.add_argument("--n-labels", type=_positive_int, default=200, metavar="L",
                       help="labels (default 200)")
-    demo.add_argument("--seed", type=int, default=0, metavar="S",
-                      help="seed of the rows drawn (default 0)")
+    demo.add_argument("--seed", type=_non_negative_int, default=0, metavar="S",
+                      help="seed of the rows drawn, an integer >= 0 (default 0)")
     return parser
 
 

@@ -739,3 +739,187 @@ def test_cli_fit_streams_npy_files_and_reads_rows_for_per_sample_metrics(in_dir,
                    "--scoring", "f1_samples", "--out", "samples.json")
     assert done.returncode == 0, done.stderr
     assert seen == [True, False]
+
+
+# ---------------------------------------------------------------- row chunks
+@pytest.fixture
+def chunked_files(in_dir):
+    """Scores (float32 .npy, 1-D too), int64 and float labels, thresholds, 83 rows x 6 labels.
+
+    Some labels and rows have no positive at all (zero denominators).
+    """
+    rng = np.random.default_rng(7)
+    labels = (rng.random((83, 6)) < [0.5, 0.3, 0.2, 0.1, 0.0, 0.05]).astype(np.int64)
+    labels[10:14] = 0
+    scores = np.clip(0.35 * labels + 0.65 * rng.random(labels.shape), 0, 1).astype(np.float32)
+    np.save("chunk_scores.npy", scores)
+    np.save("chunk_labels.npy", labels)
+    np.save("chunk_labels_f.npy", labels.astype(np.float64))
+    np.save("chunk_scores_1d.npy", scores[:, 0])
+    thresholds = [0.5, 0.45, 0.6, 0.7, 0.55, 0.99]
+    (in_dir / "chunk.json").write_text(json.dumps({"thresholds": thresholds}))
+    (in_dir / "chunk_1d.json").write_text(json.dumps({"thresholds": thresholds[:1]}))
+    return scores, labels, np.array(thresholds)
+
+
+POLICIES = [[], ["--at-least-one"], ["--max-labels", "1"], ["--at-least-one", "--max-labels", "2"]]
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_cli_evaluate_by_row_chunks_matches_the_library(chunked_files, run_cli, monkeypatch,
+                                                        policy):
+    """Check that evaluate's chunked counts give the library's figures, to the last bit.
+
+    The old evaluate predicted and scored the whole matrix at once (3.25 GB for
+    a 0.4 GB .npy score file); now it adds up confusion counts chunk by chunk.
+    """
+    from skthresh import _cli
+    from skthresh.metrics import f1_score, tversky_score
+
+    scores, labels, thresholds = chunked_files
+    args = _cli.build_parser().parse_args(
+        ["evaluate", "--scores", "chunk_scores.npy", "--labels", "chunk_labels.npy",
+         "--thresholds", "chunk.json", *policy])
+    pred = apply_thresholds(scores, thresholds, at_least_one=args.at_least_one,
+                            max_labels=args.max_labels)
+    reports = []
+    for elements in (1, 6 * 5, 6 * 83, 1 << 21):  # one row a chunk, 5 rows (3 left), all rows
+        monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", elements)
+        matrix = _cli._read_array("chunk_scores.npy", None, "--scores")
+        y_true = _cli._check_labels(_cli._read_array("chunk_labels.npy", None, "--labels"),
+                                    allow_soft=False, compact=False)
+        figures = _cli._evaluation(args, matrix, y_true, thresholds)
+        for average in (None, "micro", "macro", "weighted", "samples"):
+            kw = {"average": average, "zero_division": 0.0}
+            expected = (tversky_score(labels, pred, alpha=1.0, beta=0.0, **kw),
+                        tversky_score(labels, pred, alpha=0.0, beta=1.0, **kw),
+                        f1_score(labels, pred, **kw))
+            for got, want in zip(figures[average], expected):
+                np.testing.assert_array_equal(got, want)  # not approximately: the same bits
+        np.testing.assert_array_equal(figures["support"], labels.sum(axis=0))
+        for name in ("chunk_labels.npy", "chunk_labels_f.npy"):
+            out = run_cli("evaluate", "--scores", "chunk_scores.npy", "--labels", name,
+                          "--thresholds", "chunk.json", *policy)
+            assert out.returncode == 0, out.stderr
+            reports.append(out.stdout.replace(name, "LABELS"))
+    assert all(report == reports[0] for report in reports)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("suffix", [".npy", ".csv", ".tsv"])
+def test_cli_apply_writes_by_row_chunks(chunked_files, run_cli, monkeypatch, in_dir, policy,
+                                        suffix):
+    """Check that apply's chunk-by-chunk output equals the whole-matrix predictions.
+
+    The old apply held the scores as float64, the int64 predictions and their
+    int8 copy at once (1.45 GB for a 0.4 GB .npy score file).
+    """
+    from skthresh import _cli
+
+    scores, _, thresholds = chunked_files
+    expected = apply_thresholds(scores, thresholds, at_least_one="--at-least-one" in policy,
+                                max_labels=int(policy[-1]) if "--max-labels" in policy else None)
+    per_row = expected.sum(axis=1)
+    summary = (f"83 rows x 6 labels, {int(per_row.sum())} positive(s), {per_row.mean():.2f} "
+               f"per row, {int((per_row == 0).sum())} row(s) with no label.")
+    outputs = []
+    for elements in (1, 6 * 5, 1 << 21):
+        monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", elements)
+        out = run_cli("apply", "--scores", "chunk_scores.npy", "--thresholds", "chunk.json",
+                      "--out", f"chunk_pred{suffix}", *policy)
+        assert out.returncode == 0, out.stderr
+        assert summary in out.stdout
+        path = in_dir / f"chunk_pred{suffix}"
+        outputs.append(path.read_bytes())
+        if suffix == ".npy":
+            pred = np.load(path)
+            assert pred.dtype == np.int8
+        else:
+            delimiter = "," if suffix == ".csv" else "\t"
+            lines = path.read_text().splitlines()
+            assert lines[0] == delimiter.join(map(str, range(6)))
+            pred = np.array([[int(v) for v in line.split(delimiter)] for line in lines[1:]])
+        np.testing.assert_array_equal(pred, expected)
+    assert outputs[0] == outputs[1] == outputs[2]
+    if suffix == ".npy":  # the file np.save writes: the same header and bytes
+        buffer = in_dir / "np_save.npy"
+        np.save(buffer, expected.astype(np.int8))
+        assert outputs[0] == buffer.read_bytes()
+        monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", 7)
+        out = run_cli("apply", "--scores", "chunk_scores_1d.npy", "--thresholds",
+                      "chunk_1d.json", "--out", "chunk_pred_1d.npy")
+        assert out.returncode == 0, out.stderr
+        np.testing.assert_array_equal(np.load(in_dir / "chunk_pred_1d.npy"),
+                                      (scores[:, 0] >= thresholds[0]).astype(np.int8))
+
+
+def test_cli_apply_reads_npy_scores_by_row_chunks(chunked_files, run_cli, monkeypatch):
+    """Check that apply and evaluate hand the policies row chunks of the memory map, not the
+    matrix, and leave no partial output when a chunk fails."""
+    from skthresh import _cli, _policies
+
+    seen = []
+    original = _policies.apply_thresholds
+
+    def spy(y_score, *args, **kwargs):
+        seen.append((type(y_score), len(y_score)))
+        if len(seen) == 3 and kwargs.get("max_labels") == 3:
+            raise KeyboardInterrupt
+        return original(y_score, *args, **kwargs)
+
+    monkeypatch.setattr(_policies, "apply_thresholds", spy)
+    monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", 6 * 40)
+    for command in (["apply", "--out", "spied.npy"], ["evaluate", "--labels", "chunk_labels.npy"]):
+        seen.clear()
+        out = run_cli(command[0], "--scores", "chunk_scores.npy", "--thresholds", "chunk.json",
+                      *command[1:])
+        assert out.returncode == 0, out.stderr
+        assert seen == [(np.memmap, 40), (np.memmap, 40), (np.memmap, 3)]
+    seen.clear()
+    out = run_cli("apply", "--scores", "chunk_scores.npy", "--thresholds", "chunk.json",
+                  "--out", "interrupted.npy", "--max-labels", "3")
+    assert out.returncode == 130 and "interrupted" in out.stderr
+    assert not Path("interrupted.npy").exists()  # no truncated file left behind
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["demo", "--seed", "-1"], "argument --seed: expected an integer >= 0, got -1"),
+    (["demo", "--seed", "1.5"], "argument --seed: expected an integer >= 0, got '1.5'"),
+    (["demo", "--n-samples", "0"], "argument --n-samples: expected an integer >= 1, got 0"),
+    (["demo", "--n-samples", "-5"], "argument --n-samples: expected an integer >= 1, got -5"),
+    (["demo", "--n-labels", "ten"], "argument --n-labels: expected an integer >= 1, got 'ten'"),
+    (["demo", "--n-labels", "0"], "argument --n-labels: expected an integer >= 1, got 0"),
+    (["apply", "--scores", "s.npy", "--thresholds", "t.json", "--out", "p.npy", "--max-labels",
+      "-2"], "argument --max-labels: expected an integer >= 1, got -2"),
+    (["evaluate", "--scores", "s.npy", "--labels", "l.npy", "--thresholds", "t.json",
+      "--max-labels", "2.5"], "argument --max-labels: expected an integer >= 1, got '2.5'"),
+    (["fit", "--scores", "s.npy", "--labels", "l.npy", "--out", "t.json", "--method", "fixed",
+      "--threshold", "nan"], "argument --threshold: expected a finite number, got 'nan'"),
+    (["fit", "--scores", "s.npy", "--labels", "l.npy", "--out", "t.json", "--method", "fixed",
+      "--threshold", "high"], "argument --threshold: expected a number, got 'high'"),
+])
+def test_cli_numeric_options_are_checked_when_parsed(capsys, argv, message):
+    """Check that every numeric option is refused at parse time, by name (exit status 2).
+
+    ``skthresh demo --seed -1`` used to fail inside numpy with "expected
+    non-negative integer", naming no option.
+    """
+    from skthresh._cli import build_parser
+
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(argv)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"skthresh {argv[0]}: error: {message}" in err and "Traceback" not in err
+
+
+def test_cli_demo_takes_large_seeds(run_cli, monkeypatch):
+    """Check that --seed takes any integer >= 0 (numpy's generators take big ones) as given."""
+    from skthresh import _demo
+
+    seen = {}
+    monkeypatch.setattr(_demo, "run_demo", lambda **kw: seen.update(kw))
+    assert run_cli("demo", "--seed", str(2 ** 70)).returncode == 0
+    assert seen == {"n_samples": 10_000, "n_labels": 200, "seed": 2 ** 70}
