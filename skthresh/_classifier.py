@@ -382,7 +382,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if hasattr(y, "columns") and getattr(y, "ndim", 1) == 2:
             self.label_names_ = np.asarray(y.columns, dtype=object)
         self._named_labels = self.label_names_ is not None
-        if np.ndim(y) == 2 and np.shape(y)[1] > 1 and not sp.issparse(y):
+        shape = y.shape if hasattr(y, "shape") else np.asarray(y).shape
+        if len(shape) == 2 and shape[1] > 1 and not sp.issparse(y):
             # several label columns: numbers (categories of numbers too), else refused
             # naming y (a binary target may be strings, "spam"/"ham": encoded below)
             y = check_numeric(y, name="y",
