@@ -602,10 +602,19 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
     Each label's scores are sorted once; for one label, every valid cut is
     scored at once from cumulative counts (``O(n)`` after sorting), with the
     other labels' thresholds fixed. Labels are swept in turn until a full pass
-    changes nothing. For ``"macro"`` and ``"weighted"`` averages the labels
-    do not interact, so one pass gives the exact optimum; for ``"micro"`` and
-    ``"samples"`` the result is a local optimum (no single label can improve
-    it).
+    changes nothing. For ``"micro"`` and ``"samples"`` the result is a local
+    optimum (no single label can improve it).
+
+    For ``"macro"`` and ``"weighted"`` averages the labels do not interact, so
+    one pass gives the exact optimum on the tuning rows (scores in memory,
+    ``shrinkage=0``), except for labels whose threshold falls back to the
+    shared one, each reported by an
+    :class:`~skthresh.exceptions.UndefinedThresholdWarning`: a label whose
+    best cut predicts every row while its lowest scores tie (it takes the
+    shared threshold, and the fit then scores below the optimum), and a label
+    without positives (which can lower the score only for ``"macro"`` with
+    ``zero_division > 0``). Scores read in chunks are swept at their bin
+    boundaries only.
 
     It fits the tuning data as well as any method can, which is also its
     weakness: with few positives per label the exact cut overfits, and a

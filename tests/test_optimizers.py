@@ -533,3 +533,53 @@ def test_default_column_positions_are_no_names():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         opt.predict(s)
+
+
+def _brute_decomposable(scores, y, scoring):
+    """Exact optimum of a macro or weighted average: each label's best threshold on its own,
+    among every distinct score and +inf, from the textbook F-beta and Jaccard formulas."""
+    name, average = scoring.split("_")
+    per_label = []
+    for c in range(y.shape[1]):
+        pred = scores[:, c][None] >= np.append(np.unique(scores[:, c]), np.inf)[:, None]
+        tp = (pred & (y[:, c] == 1)).sum(axis=1)
+        fp = (pred & (y[:, c] == 0)).sum(axis=1)
+        fn = (~pred & (y[:, c] == 1)).sum(axis=1)
+        if name == "jaccard":
+            num, den = tp, tp + fp + fn
+        else:
+            b2 = float(name[1:]) ** 2
+            num, den = (1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp
+        per_label.append(np.max(np.where(den > 0, num / np.maximum(den, 1), 0.0)))
+    support = y.sum(axis=0) if average == "weighted" else None
+    return float(np.average(per_label, weights=support))
+
+
+@pytest.mark.parametrize("scoring", ["f1_macro", "f1_weighted", "f2_macro", "jaccard_weighted"])
+def test_coordinate_equals_brute_force_on_tie_free_problems(scoring):
+    """Check the documented statement: without ties (so no bottom-tie fallback) and with
+    positives in every label, coordinate ascent reaches the brute-force optimum."""
+    for seed in range(50):
+        rng = np.random.default_rng(seed)
+        y = (rng.random((16, 4)) < 0.4).astype(int)
+        y[0], y[1] = 1, 0  # every label has a positive and a negative
+        scores = 0.3 * y + rng.random((16, 4))  # continuous: no two scores tie
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            opt = CoordinateThresholdOptimizer(scoring=scoring).fit(scores, y)
+        assert not [w for w in caught if "shared by all labels" in str(w.message)]  # no fallback
+        assert opt.best_score_ == pytest.approx(_brute_decomposable(scores, y, scoring),
+                                                abs=1e-12), seed
+
+
+def test_coordinate_bottom_tie_fallback_warns_and_can_miss_the_optimum():
+    """Check the documented exception: a label whose best cut predicts every row while its
+    lowest scores tie takes the shared threshold, with a warning, and the fit scores below
+    the brute-force optimum."""
+    scores = np.array([[0.1, 0.2], [0.1, 0.9], [0.5, 0.3], [0.6, 0.8], [0.7, 0.1], [0.8, 0.7]])
+    y = np.array([[1, 0], [0, 1], [1, 0], [1, 1], [1, 0], [1, 1]])
+    with pytest.warns(UndefinedThresholdWarning, match=r"Label\(s\) \[0\] would predict every "
+                                                       "tuning row only because their lowest"):
+        opt = CoordinateThresholdOptimizer(scoring="f1_macro").fit(scores, y)
+    assert opt.thresholds_[0] == opt.shared_threshold_
+    assert opt.best_score_ < _brute_decomposable(scores, y, "f1_macro") - 0.005
