@@ -27,7 +27,6 @@ from __future__ import annotations
 import io
 import sys
 import time
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -37,6 +36,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import resolve_device
+from ._warnings import warn
 from .exceptions import SkthreshWarning
 
 __all__ = ["TorchEmbedder"]
@@ -85,6 +85,27 @@ class _Progress:
 
 def _is_sequence_of_clips(X) -> bool:
     return isinstance(X, (list, tuple))
+
+
+def _refuse_empty_clips(kind: str, data) -> None:
+    """Raise when a clip holds no values (a time axis of length 0, say).
+
+    The module would embed nothing, or the padding that ``pooling=None``
+    adds, as an ordinary-looking embedding.
+    """
+    if kind == "list":
+        empty = [i for i, clip in enumerate(data) if clip.size == 0]
+        shapes = sorted({data[i].shape for i in empty})
+    else:
+        empty = list(range(len(data))) if data.size == 0 else []
+        shapes = [data.shape[1:]]
+    if empty:
+        rows = str(empty[:10])[:-1] + (", ...]" if len(empty) > 10 else "]")
+        raise ValueError(
+            f"X holds {len(empty)} empty clip(s), of shape {', '.join(map(str, shapes))}, at "
+            f"row(s) {rows}: there is nothing to embed. Drop them, or give each clip at least "
+            "one sample (the last axis is time)."
+        )
 
 
 class TorchEmbedder(TransformerMixin, BaseEstimator):
@@ -249,6 +270,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
                 raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}).")
             kind, shape, data = "array", X.shape[1:], X
         arrays = data if kind == "list" else [data]
+        _refuse_empty_clips(kind, data)
         if any(np.issubdtype(c.dtype, np.complexfloating) or not np.issubdtype(c.dtype, np.number)
                for c in arrays):
             raise ValueError("TorchEmbedder needs real numeric input.")
@@ -453,11 +475,10 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
         wants_cuda = (isinstance(device, torch.device) and device.type == "cuda") or (
             isinstance(device, str) and device.startswith("cuda"))
         if wants_cuda and not torch.cuda.is_available():
-            warnings.warn(
+            warn(
                 f"This TorchEmbedder was saved with device={device!r} but CUDA is not "
                 "available here; it now runs on the CPU (device='cpu').",
                 SkthreshWarning,
-                stacklevel=2,
             )
             state["device"] = "cpu"
             if "device_" in state:

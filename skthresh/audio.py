@@ -126,10 +126,25 @@ class LogMelSpectrogram(torch.nn.Module):
                              persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Log-mel spectrograms ``(..., n_mels, 1 + time // hop_length)`` of ``(..., time)``.
+
+        Clips need at least ``n_fft // 2 + 1`` samples: the frames are
+        centred, with reflection padding of ``n_fft // 2`` on each side.
+        """
         shape = x.shape
-        if x.dim() < 1 or shape[-1] < 2:
-            raise ValueError(f"LogMelSpectrogram needs waveforms (..., time); got shape "
-                             f"{tuple(shape)}.")
+        shortest = self.n_fft // 2 + 1
+        if x.dim() < 1 or shape[-1] < shortest:
+            got = ("a 0-dimensional tensor" if x.dim() < 1 else
+                   f"clips of {shape[-1]} samples (shape {tuple(shape)})")
+            raise ValueError(
+                f"LogMelSpectrogram needs waveforms (..., time) of at least n_fft // 2 + 1 = "
+                f"{shortest} samples (centred frames, reflection padding of n_fft // 2); got "
+                f"{got}." + (" Empty clips have nothing to show: drop them."
+                             if x.dim() >= 1 and shape[-1] == 0 else "")
+            )
+        n_frames = 1 + shape[-1] // self.hop_length
+        if x.numel() == 0:  # no clips: an empty batch of spectrograms
+            return x.new_empty((*shape[:-1], self.n_mels, n_frames))
         flat = x.reshape(-1, shape[-1])
         spec = torch.stft(flat, self.n_fft, hop_length=self.hop_length,
                           window=self.window.to(flat.dtype), center=True,

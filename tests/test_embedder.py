@@ -274,6 +274,11 @@ def test_embedder_transform_checks_shape_against_fit(X_fit, X_transform, err_msg
         (np.zeros(10), r"at least 2 dimensions.*shape \(10,\)"),
         (np.zeros((0, 1, 8)), "0 sample"),
         ([], "empty list"),
+        (np.zeros((3, 1, 0)), r"X holds 3 empty clip\(s\), of shape \(1, 0\), at row\(s\) "
+                              r"\[0, 1, 2\]: there is nothing to embed"),
+        ([np.zeros((1, 4)), np.zeros((1, 0)), np.zeros((1, 0))],
+         r"X holds 2 empty clip\(s\), of shape \(1, 0\), at row\(s\) \[1, 2\]"),
+        ([np.zeros((1, 0))] * 12, r"row\(s\) \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, \.\.\.\]"),
         ([np.zeros((1, 4)), np.zeros(4)], "same number of dimensions"),
         ([np.zeros((1, 4)), np.zeros((2, 4))], "differ in length"),
         (np.array([["a", "b"]]), "real numeric"),
@@ -388,8 +393,9 @@ def test_embedder_pickled_for_cuda_loads_on_cpu_only_machine(monkeypatch):
     reference = _reference(emb.module, X)
     blob = pickle.dumps(emb)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.warns(SkthreshWarning, match="CUDA is not available here"):
+    with pytest.warns(SkthreshWarning, match="CUDA is not available here") as record:
         restored = pickle.loads(blob)
+    assert [w.filename for w in record] == [__file__]  # the line that loaded it
     assert restored.device == "cpu"
     np.testing.assert_allclose(restored.fit(X).transform(X), reference, rtol=1e-5, atol=1e-6)
 

@@ -117,6 +117,87 @@ def test_bad_inputs_and_parameters():
         CrepeEmbedding(hop_length=0)
 
 
+def _pitch_hz(net, x):
+    """CREPE's pitch: the strongest of the frame-averaged bins (20 cents apart)."""
+    with torch.inference_mode():
+        activations = net(torch.as_tensor(x)).mean(dim=-1)
+    cents = 1997.3794084376191 + 20.0 * activations.argmax(dim=-1).numpy()
+    return 10.0 * 2.0 ** (cents / 1200.0)
+
+
+def _tone(freq, sample_rate, seconds=1.0):
+    t = np.arange(int(sample_rate * seconds)) / sample_rate
+    return np.sin(2 * np.pi * freq * t).astype(np.float32)[None]
+
+
+def test_other_sample_rate_is_resampled_when_asked():
+    """Check that a 440 Hz tone at 44.1 kHz reads as 440 Hz with resample=True."""
+    x = _tone(440.0, 44100)
+    net = CrepeEmbedding(output="pitch", hop_length=1024, sample_rate=44100, resample=True)
+    cents_off = 1200 * np.log2(_pitch_hz(net, x) / 440.0)
+    assert np.abs(cents_off).max() < 25
+    # the same samples read as 16 kHz audio: 440 * 16000 / 44100 = 160 Hz
+    as_16k = _pitch_hz(CrepeEmbedding(output="pitch", hop_length=1024), x)
+    assert np.abs(1200 * np.log2(as_16k / 159.6)).max() < 25
+    # one second at 44.1 kHz is 16000 samples at 16 kHz
+    assert CrepeEmbedding(hop_length=1000, sample_rate=44100, resample=True)(
+        torch.zeros(2, 44100)).shape == (2, 256, 17)
+
+
+def test_other_sample_rate_is_refused_without_resample():
+    net = CrepeEmbedding(sample_rate=44100)
+    assert (net.sample_rate, net.resample) == (44100, False)  # stored as given
+    with pytest.raises(ValueError, match=r"CrepeEmbedding got sample_rate=44100, but CREPE's "
+                                         r"weights were trained on 16000 Hz audio .* Pass "
+                                         r"resample=True"):
+        net(torch.zeros(1, 4410))
+    net.resample = True  # checked when the module runs
+    assert net(torch.zeros(1, 4410)).shape[0] == 1
+
+
+@pytest.mark.parametrize("sample_rate, resample, match", [
+    (0, False, "sample_rate must be a positive whole number of Hz; got 0"),
+    (44100.5, True, "sample_rate must be a positive whole number of Hz"),
+    ("44.1k", True, "sample_rate must be a positive whole number of Hz"),
+    (True, True, "sample_rate must be a positive whole number of Hz"),
+    (44100, "yes", "resample must be True or False; got 'yes'"),
+])
+def test_bad_sample_rate_parameters(sample_rate, resample, match):
+    net = CrepeEmbedding(sample_rate=sample_rate, resample=resample)  # stored, not checked
+    with pytest.raises(ValueError, match=match):
+        net(torch.zeros(1, 2000))
+
+
+@pytest.mark.parametrize("center", [True, False])
+@pytest.mark.parametrize("sample_rate", [16000, 44100])
+def test_empty_clips_are_refused(center, sample_rate):
+    """Check that (n, 0) clips raise instead of embedding padded silence."""
+    net = CrepeEmbedding(center=center, sample_rate=sample_rate, resample=True)
+    needed = 1 if center else {16000: 1024, 44100: 2820}[sample_rate]
+    with pytest.raises(ValueError, match=rf"CrepeEmbedding got empty clips \(0 samples; all 2 "
+                                         rf"clips of this batch\).* at least {needed} sample\(s\)"
+                                         rf" at {sample_rate} Hz"):
+        net(torch.zeros(2, 0))
+    with pytest.raises(ValueError, match="empty clips"):
+        net(torch.zeros(1, 1, 0))
+
+
+def test_short_clips_at_another_rate_need_a_frame_after_resampling():
+    net = CrepeEmbedding(center=False, sample_rate=44100, resample=True)
+    with pytest.raises(ValueError, match=r"clips of 2819 samples at 44100 Hz \(the clip\), "
+                                         r"shorter than CREPE's 1024-sample frame .* at least "
+                                         r"2820 samples at 44100 Hz"):
+        net(torch.zeros(1, 2819))
+    assert net(torch.zeros(1, 2820)).shape == (1, 256, 1)
+
+
+def test_embedder_refuses_an_empty_clip_among_others(tiny):
+    clips = [np.zeros(2000, dtype=np.float32), np.zeros(0, dtype=np.float32)]
+    with pytest.raises(ValueError, match=r"X holds 1 empty clip\(s\), of shape \(0,\), at "
+                                         r"row\(s\) \[1\]"):
+        TorchEmbedder(tiny, pooling="mean").fit(clips)
+
+
 def test_embedder_pickles(tiny):
     X, _ = make_chords(3, duration=0.1, random_state=0)
     embedder = TorchEmbedder(tiny, pooling="mean").fit(X)
