@@ -108,6 +108,15 @@ def check_scores(y_score, *, name: str = "y_score") -> tuple[np.ndarray, bool]:
     scores : ndarray of shape (n_samples, n_labels)
     was_1d : bool
         True when the input was 1-D (one label).
+
+    Raises
+    ------
+    TypeError
+        For a sparse matrix.
+    ValueError
+        Naming ``name``: for values that are not real numbers (strings,
+        categories, complex numbers, objects, see :func:`check_numeric`),
+        more than 2 dimensions, an empty array, NaN or infinite values.
     """
     if sp.issparse(y_score):
         raise TypeError(f"{name} must be a dense array of scores, got a sparse matrix.")
@@ -157,6 +166,14 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
     targets : ndarray of shape (n_samples, n_labels)
         Integer and boolean input keeps its (small) dtype; anything else
         becomes float64.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``: for values that are not numbers (strings, pandas
+        categories, complex numbers, objects, see :func:`check_numeric`),
+        another shape than ``shape``, NaN or infinite values, values outside
+        [0, 1], or soft values where ``allow_soft`` is False.
     """
     if sp.issparse(y_true):
         y_true = y_true.toarray()
