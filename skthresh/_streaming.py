@@ -208,10 +208,21 @@ def check_streamed_shapes(y_score, y_true, sample_weight):
     if true_shape != shape:
         raise ValueError(
             f"y_true has shape {true_shape}, which does not match the scores' shape {shape}.")
-    if sample_weight is not None and tuple(np.shape(sample_weight)) != (shape[0],):
+    if sample_weight is not None and np.ndim(sample_weight) != 0 \
+            and tuple(np.shape(sample_weight)) != (shape[0],):
         raise ValueError(f"sample_weight has shape {np.shape(sample_weight)}, expected "
-                         f"({shape[0]},).")
+                         f"({shape[0]},) or a single number.")
     return shape
+
+
+def every_row(sample_weight, n_samples: int):
+    """A single number as the weight of every row (checked); other weights as given.
+
+    As scikit-learn's ``_check_sample_weight``; arrays are left to be read in chunks.
+    """
+    if sample_weight is not None and np.ndim(sample_weight) == 0:
+        return check_weights(sample_weight, n_samples)
+    return sample_weight
 
 
 def check_chunk(scores, targets, weights):
@@ -247,6 +258,7 @@ class _Progress:
 def streamed_statistics(y_score, y_true, sample_weight, n_bins: int, verbose: int = 0):
     """Two passes over streamed scores (memory map or Dask array); merged statistics."""
     n, n_labels = check_streamed_shapes(y_score, y_true, sample_weight)
+    sample_weight = every_row(sample_weight, n)
     stride = sample_stride(n, n_labels, n_bins)
     start = time.perf_counter()
     sample = y_score[::stride]
@@ -303,7 +315,8 @@ class MetricTotals:
 def streamed_metric(y_score, y_true, sample_weight, thresholds, metric, zero_division,
                     verbose: int = 0) -> float:
     """``metric`` of ``y_score >= thresholds`` on streamed rows, in one pass."""
-    check_streamed_shapes(y_score, y_true, sample_weight)
+    n = check_streamed_shapes(y_score, y_true, sample_weight)[0]
+    sample_weight = every_row(sample_weight, n)
     empty = partial(MetricTotals, thresholds, metric, zero_division)
     return reduce_chunks(y_score, y_true, sample_weight, empty, "metric", verbose).value()
 

@@ -13,6 +13,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.metrics import f1_score
 
 from skthresh import (
@@ -379,3 +380,16 @@ def test_unnamed_chunk_after_a_named_first_chunk_warns():
                                              r"chunk's order \['a', 'b', 'c', 'd'\]"):
         opt.partial_fit(s[500:], y[500:])
     np.testing.assert_array_equal(opt.thresholds_, SGLThresholdOptimizer().fit(s, y).thresholds_)
+
+
+@pytest.mark.parametrize("optimizer", [CoordinateThresholdOptimizer(), FixedThresholdOptimizer()])
+def test_scalar_sample_weight_on_a_memory_map_is_every_rows_weight(tmp_path, optimizer):
+    """Check that sample_weight=2.0 on streamed scores fits as no weights, as in memory."""
+    s, y = _data(n=600, n_labels=4)
+    ms, my = _maps(tmp_path, s, y)
+    plain = clone(optimizer).fit(ms, my)
+    weighted = clone(optimizer).fit(ms, my, sample_weight=2.0)
+    np.testing.assert_allclose(weighted.thresholds_, plain.thresholds_)
+    assert weighted.best_score_ == pytest.approx(plain.best_score_)
+    with pytest.raises(ValueError, match="sample_weight, a single number.*got -1.0"):
+        clone(optimizer).fit(ms, my, sample_weight=-1.0)
