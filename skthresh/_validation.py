@@ -13,6 +13,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_array
 
+from ._warnings import format_labels
+
 # What each checked argument may hold, as the messages say it.
 TARGETS_ACCEPTED = "0/1 labels or soft targets in [0, 1]"
 SCORES_ACCEPTED = "real-valued scores (probabilities, decision values or logits)"
@@ -312,7 +314,8 @@ def align_columns(y, names, *, name: str = "y_true", reference: str = "the score
         return y
     if len(set(given)) != len(given) or set(given) != set(wanted):
         raise ValueError(
-            f"{name}'s columns {given[:10]} are not the labels of {reference} {wanted[:10]}: "
+            f"{name}'s columns ({format_labels(given)}) are not the labels of {reference} "
+            f"({format_labels(wanted)}): "
             "columns are matched by name."
         )
     return y[wanted]

@@ -264,3 +264,12 @@ def test_string_scores_name_the_argument():
     """Check that string scores are refused by the optimizers naming y_score."""
     with pytest.raises(ValueError, match=r"y_score must hold numbers: real-valued scores"):
         CoordinateThresholdOptimizer().fit(np.array([["0.1", "x"]] * 4), np.eye(4, 2))
+
+
+def test_mismatched_label_names_are_listed_briefly():
+    """Check that a mismatch of many label names gives a count and the first names."""
+    scores = pd.DataFrame(np.random.rand(20, 300), columns=[f"s{i}" for i in range(300)])
+    targets = pd.DataFrame(np.zeros((20, 300)), columns=[f"t{i}" for i in range(300)])
+    with pytest.raises(ValueError, match=r"300 labels: \['t0', .*columns are matched") as info:
+        CoordinateThresholdOptimizer().fit(scores, targets)
+    assert len(str(info.value)) < 500
