@@ -395,13 +395,24 @@ class BaseThresholdOptimizer(BaseEstimator):
                 "positives more, or more data."))
 
     def _warn_unnamed(self, y_score, reference: str) -> None:
-        """Warn when unnamed scores are paired by position with the labels of named ones.
+        """Warn when scores are paired by position with labels that were named.
+
+        Unnamed scores after a fit on named ones, or named scores after a fit
+        on unnamed ones, as scikit-learn warns for feature names.
 
         Names that are the column positions themselves (a DataFrame's default
         ``RangeIndex``) pair alike either way: no warning then.
         """
         names = getattr(self, "label_names_", None)
-        if (names is None or hasattr(y_score, "columns")
+        columns = getattr(y_score, "columns", None)
+        if names is None and columns is not None \
+                and list(columns) != list(range(len(columns))):
+            warn(SkthreshWarning(
+                f"y_score has label names, but {type(self).__name__} was fitted without "
+                f"label names: its columns {format_labels(list(columns))} are taken by "
+                "position, not matched by name."))
+            return
+        if (names is None or columns is not None
                 or list(names) == list(range(len(names)))):
             return
         warn(SkthreshWarning(

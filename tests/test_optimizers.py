@@ -522,6 +522,23 @@ def test_unnamed_scores_after_a_named_fit_warn(make):
         opt.score(pd.DataFrame(s, columns=["a", "b", "c"]), y)
 
 
+@pytest.mark.parametrize("make", [CoordinateThresholdOptimizer, FixedThresholdOptimizer])
+def test_named_scores_after_an_unnamed_fit_warn(make):
+    """Check that predict warns when given named columns after a fit on an array."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    y = (rng.random((60, 3)) < 0.4).astype(int)
+    s = rng.random((60, 3)) + y
+    opt = make().fit(s, y)
+    with pytest.warns(SkthreshWarning, match=r"y_score has label names, but \w+ was fitted "
+                                             r"without label names: its columns \['a', 'b', "
+                                             r"'c'\] are taken by position"):
+        opt.predict(pd.DataFrame(s, columns=["a", "b", "c"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.predict(pd.DataFrame(s))  # columns 0, 1, 2: position and name agree
+
+
 def test_default_column_positions_are_no_names():
     """Check that a DataFrame whose columns are its positions (0, 1, ...) draws no warning
     for arrays later: position and name pair alike."""
