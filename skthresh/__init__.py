@@ -20,6 +20,7 @@ _LAZY = {
     "TorchEmbedder": "._embedder",
     "apply_thresholds": "._policies",
     "get_set_metric": "._scoring",
+    "threshold_report": "._report",
 }
 
 __all__ = [  # the names of _LAZY, and the version
@@ -36,6 +37,7 @@ __all__ = [  # the names of _LAZY, and the version
     "__version__",
     "apply_thresholds",
     "get_set_metric",
+    "threshold_report",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; not run
@@ -48,6 +50,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not run
         SGLThresholdOptimizer,
     )
     from ._policies import apply_thresholds
+    from ._report import threshold_report
     from ._scoring import SetMetric, get_set_metric
     from ._split import MultilabelStratifiedGroupKFold, MultilabelStratifiedKFold
 
