@@ -145,7 +145,7 @@ _OPTIONS = {"device": "--device", "scoring": "--scoring", "threshold": "--thresh
 _ASSIGNMENT = re.compile(
     r"\b(" + "|".join(_OPTIONS) + r")=('[^']*'|\"[^\"]*\"|[^\s,;)]*[^\s,;).])")
 _BARE_NAME = re.compile(r"(?<![\w-])(at_least_one|max_labels|y_score|y_true)\b")
-# a list of 9 items or more, unless already shortened ("12 labels: [0, 1, ..., 9, ...]",
+# a list of 9 items or more, unless already shortened ("[0, 1, ..., 9, ...] (12 in all)",
 # the library's skthresh._warnings.format_labels): shortening it again would miscount
 _LONG_LIST = re.compile(r"\[((?:[^\[\],]+, ){8,}(?!\.\.\.\])[^\[\],]+)\]")
 

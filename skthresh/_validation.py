@@ -314,8 +314,8 @@ def align_columns(y, names, *, name: str = "y_true", reference: str = "the score
         return y
     if len(set(given)) != len(given) or set(given) != set(wanted):
         raise ValueError(
-            f"{name}'s columns ({format_labels(given)}) are not the labels of {reference} "
-            f"({format_labels(wanted)}): "
+            f"{name}'s columns {format_labels(given)} are not the labels of {reference} "
+            f"{format_labels(wanted)}: "
             "columns are matched by name."
         )
     return y[wanted]

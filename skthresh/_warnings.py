@@ -70,16 +70,18 @@ def format_labels(labels, limit: int = MAX_LISTED) -> str:
     Returns
     -------
     text : str
-        ``"[0, 3, 7]"``, or ``"100000 labels: [0, 1, 2, ...]"`` past ``limit``.
+        ``"[0, 3, 7]"``, or ``"[0, 1, 2, ...] (100000 in all)"`` past
+        ``limit``: it reads in a sentence where the full list would
+        ("Label(s) [0, 1, 2, ...] (100000 in all) have no positive").
 
     Examples
     --------
     >>> format_labels([0, 3, 7])
     '[0, 3, 7]'
     >>> format_labels(list(range(12)), limit=3)
-    '12 labels: [0, 1, 2, ...]'
+    '[0, 1, 2, ...] (12 in all)'
     """
     labels = [label.item() if hasattr(label, "item") else label for label in labels]
     if len(labels) <= limit:
         return str(labels)
-    return f"{len(labels)} labels: {str(labels[:limit])[:-1]}, ...]"
+    return f"{str(labels[:limit])[:-1]}, ...] ({len(labels)} in all)"

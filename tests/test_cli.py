@@ -568,8 +568,8 @@ def test_cli_fit_warns_in_one_line_when_no_label_has_a_positive(in_dir, run_cli)
     # the library lists 10 of the 12 labels; the command line does not shorten that list
     # again (it did: "[0, 1, 2, 3, 4, ..., ...] (11 in all)", a wrong count)
     assert out.stderr.startswith("skthresh: warning: No label has a positive target in the "
-                                 "tuning data: the thresholds of label(s) 12 labels: [0, 1, 2, "
-                                 "3, 4, 5, 6, 7, 8, 9, ...] cannot be learned")
+                                 "tuning data: the thresholds of label(s) [0, 1, 2, 3, 4, 5, 6, "
+                                 "7, 8, 9, ...] (12 in all) cannot be learned")
     from skthresh._cli import _one_line
 
     assert _one_line("labels [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] differ") == \
