@@ -68,8 +68,8 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
     report : :class:`~sklearn.utils.Bunch` or pandas DataFrame
         Arrays of shape (n_labels,): ``label`` (the DataFrame's column names,
         else 0 to n_labels - 1), ``threshold``, ``low``, ``high``,
-        ``n_positive`` (weighted sum of the targets), ``spread`` and
-        ``untunable`` (see Notes), ``safe_threshold`` (``threshold``, with
+        ``n_positive`` (weighted sum of the targets), ``spread`` (inf
+        without positives) and ``untunable`` (see Notes), ``safe_threshold`` (``threshold``, with
         the fallback for untunable labels); ``bootstrap``, the resampled
         thresholds, of shape (n_resamples, n_labels); and the numbers
         ``level``, ``n_resamples`` and ``shared_threshold`` (NaN when the
@@ -153,10 +153,11 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
             rows = rng.randint(n_samples, size=n_samples)
             fitted = _clone(quiet, seeded, rng).fit(scores[rows], targets[rows], weights[rows])
             bootstrap[k] = np.asarray(fitted.thresholds_, dtype=np.float64).ravel()
-    # No n_jobs: joblib's 2 workers were slower than this loop for 8 resample fits of
-    # SGLThresholdOptimizer() at 15,278 x 527 on the 2-core machine (0.36x cold, 0.78x
-    # with started workers; threads 0.30x and 0.58x): torch already uses both cores.
-    # It would be kept at 1.3x or more (python -m benchmarks.report --n-jobs-check).
+    # No n_jobs: with SGLThresholdOptimizer() at 15,278 x 527 on the 2-core machine,
+    # 8 resample fits on joblib's 2 workers ran at 0.32-0.36x this loop's speed with
+    # workers to start, 0.78-0.93x with workers started (threads: 0.30x, 0.58x):
+    # torch already uses both cores. It would be kept at 1.3x or more
+    # (python -m benchmarks.report --skip-coverage --n-jobs-check).
 
     low, high = np.quantile(bootstrap, [(1 - level) / 2, (1 + level) / 2], axis=0)
     n_positive = weights @ targets.astype(np.float64)
