@@ -89,7 +89,6 @@ from sklearn.utils.validation import validate_data
 from benchmarks._common import (
     REPO,
     Table,
-    _git,
     argument_parser,
     fmt_seconds,
     interleaved_medians,
@@ -645,13 +644,6 @@ def _notes(results: dict[str, dict], peers: dict[str, bool], default_runs: int
     return notes
 
 
-def _code_state() -> tuple[str, str]:
-    """The commit, and skthresh's uncommitted files (the footer's view of the code)."""
-    dirty = [line.split(maxsplit=1)[-1]  # the path after the status
-             for line in _git("status", "--porcelain", "--", "skthresh").splitlines()]
-    return _git("rev-parse", "--short", "HEAD") or "unknown", ", ".join(dirty)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark (see the module docstring)."""
     parser = argument_parser(__doc__)
@@ -676,7 +668,6 @@ def main(argv: list[str] | None = None) -> None:
     peers = {"autoth": _peer_available("autoth.core"),
              "gfm": _peer_available("example_wise_f1_maximizer")}
 
-    code_at_start = _code_state()
     start = time.perf_counter()
     _warm_up()
     results = {name: run_dataset(name, args, peers) for name in args.datasets}
@@ -703,13 +694,6 @@ def main(argv: list[str] | None = None) -> None:
         Table(["method", *results], time_rows),
         *_notes(results, peers, args.default_runs),
     ]
-    if _code_state() != code_at_start:
-        parts.append(
-            "* skthresh changed during this run: it started on commit "
-            f"{code_at_start[0]}" + (f" with uncommitted changes in {code_at_start[1]}"
-                                     if code_at_start[1] else "")
-            + ", the code measured (imported at the start); the footer names the commit "
-            "at the end.")
     path = write_result(args, "devsuite", "Development suite: literal defaults on real data",
                         parts)
     print(f"wall time {wall / 60:.1f} min; wrote {path}")

@@ -34,8 +34,7 @@ resident set since the worker started, file-backed pages included), read on the
 workers with ``client.run``. Then the micro-F1 of each fit's thresholds on all
 rows, counted per label over row chunks of the memory map, its difference from
 the in-memory fit in points (percent), and the largest threshold difference
-from the memory-map fit of the same optimizer. The targets of the issue are
-printed beside the figures.
+from the memory-map fit of the same optimizer.
 
 Data: ``scores.npy`` (float32) and ``labels.npy`` (int8) in ``--data`` (default
 ``~/.cache/skthresh-streaming``) are used when their shape is ``(--n,
@@ -400,14 +399,10 @@ def _gb(value: float) -> str:
     return f"{value / GB:.2f} GB"
 
 
-def _verdict(ok: bool) -> str:
-    return "yes" if ok else "**no**"
-
-
 def _row(method: str, r: dict, results: dict) -> list[str]:
     """One table row; ``results`` holds the fits so far (with ``f1`` and ``thresholds``)."""
     if "error" in r:
-        return [METHODS[method], "failed", "-", "-", "-", "-", "-", "-", r["error"][:120]]
+        return [METHODS[method], "failed", "-", "-", "-", "-", r["error"][:120]]
     f1_ref, t_ref = (results.get(k) for k in REFERENCE[method])
     d_f1 = r["f1"] - f1_ref["f1"] if f1_ref and "f1" in f1_ref else None
     d_t, d_t_mem = ((float(np.max(np.abs(r["thresholds"] - ref["thresholds"])))
@@ -418,26 +413,9 @@ def _row(method: str, r: dict, results: dict) -> list[str]:
         memory = f"client +{_gb(r['growth'])}"
     else:
         memory = f"+{_gb(r['growth'])}"
-    target, met = "-", "-"
-    if method == "mmap":
-        target = "growth <= 0.6 GB; micro-F1 within 0.05 points of in memory"
-        met = (f"{_verdict(r['growth'] <= 0.6 * GB)}; "
-               f"{_verdict(d_f1 is not None and abs(d_f1) <= 0.05)}")
-    elif method == "dask":
-        target = "thresholds within 1e-6 of memory map; client growth <= 0.6 GB"
-        met = (f"{_verdict(d_t is not None and d_t <= 1e-6)}; "
-               f"{_verdict(r['growth'] <= 0.6 * GB)}")
-    elif method == "cli":
-        target = "peak anonymous memory < 1.5 GB"
-        met = _verdict(r["peak"] < 1.5 * GB)
-    elif method in ("memory", "coord_memory"):
-        target = "reference"
-    elif method == "coord_mmap":
-        target = "none set (issue's targets are for SGL)"
     return [METHODS[method], f"{r['seconds']:.1f} s", memory, f"{r['f1']:.3f}",
             "-" if d_f1 is None else f"{d_f1:+.3f}",
-            "-" if d_t is None else f"{d_t:.2g}", "-" if d_t_mem is None else f"{d_t_mem:.2g}",
-            target, met]
+            "-" if d_t is None else f"{d_t:.2g}", "-" if d_t_mem is None else f"{d_t_mem:.2g}"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -476,7 +454,7 @@ def main(argv: list[str] | None = None) -> None:
 
     header = ["fit", "wall time (one run)", "anonymous memory (RssAnon)", "micro-F1 (%)",
               "micro-F1 vs in memory (points)", "max abs threshold diff vs memory map",
-              "max abs threshold diff vs in memory", "target (issue)", "met"]
+              "max abs threshold diff vs in memory"]
     results: dict[str, dict] = {}
     worker_rows: list[list[str]] = []
     notes: list[str] = []
