@@ -27,7 +27,9 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
     ``n_resamples`` bootstrap resamples of the rows (drawn with replacement,
     each with its weight), and reports the percentile interval of each
     label's resampled thresholds. The same rows and the same ``random_state``
-    give the same report.
+    give the same report. The rows are held in memory to be resampled (a
+    memory map or a Dask array is read whole): the scores and the targets as
+    arrays, plus one resample of them at a time.
 
     Parameters
     ----------
