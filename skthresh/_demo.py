@@ -46,7 +46,7 @@ def run_demo(n_samples: int = 10_000, n_labels: int = 200, seed: int = 0, *,
         ``seconds`` (the time of ``fit``).
     """
     from ._optimizers import OPTIMIZERS
-    from ._score_generator import make_multilabel_scores
+    from .datasets import make_multilabel_scores
     from .metrics import f1_score
 
     start = time.perf_counter()

