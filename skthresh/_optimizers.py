@@ -19,18 +19,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
+from ._inputs import Inputs, Where, read_inputs, warn_unnamed
 from ._policies import apply_thresholds
 from ._scoring import SetMetric, get_set_metric, refuse_binary_name, tversky_from_counts
 from ._split import MultilabelStratifiedKFold
-from ._streaming import (
-    MetricTotals,
-    PartialState,
-    check_chunk,
-    check_streamed_shapes,
-    is_streamed,
-    streamed_metric,
-    streamed_statistics,
-)
+from ._streaming import MetricTotals, ScoreTally
 from ._validation import (
     align_columns,
     check_scores,
@@ -124,6 +117,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         "zero_division": [Interval(Real, 0, 1, closed="both")],
         "verbose": ["verbose"],
     }
+    _learns = True  # learns from sorted scores: the per-sample average needs rows in memory
 
     def fit(self, y_score, y_true, sample_weight=None):
         """Learn one threshold per label.
@@ -145,16 +139,7 @@ class BaseThresholdOptimizer(BaseEstimator):
             The fitted optimizer.
         """
         self.__dict__.pop("_partial", None)
-        if is_streamed(y_score):
-            metric = self._check_streamed_params(y_score)
-            self.label_names_ = None
-            stats = streamed_statistics(y_score, y_true, sample_weight, self._stream_bins(),
-                                        self.verbose)
-            self._fit_sorted(stats.binned_scores(), metric, None)
-            return self
-        scores, targets, weights, metric = self._check_fit_inputs(y_score, y_true, sample_weight)
-        self._check_settings(scores.shape[1])
-        self._fit_sorted(sort_scores(scores, targets, weights), metric, (scores, targets, weights))
+        self._learn(self._read(y_score, y_true, sample_weight))
         return self
 
     def partial_fit(self, y_score, y_true, sample_weight=None):
@@ -193,20 +178,31 @@ class BaseThresholdOptimizer(BaseEstimator):
         self : object
             The optimizer, fitted to every chunk seen since the last fit.
         """
-        state = self.__dict__.get("_partial")
-        metric = self._check_streamed_params(y_score, method="partial_fit")  # every call
-        if state is not None and state.n_bins != self._stream_bins():
-            raise ValueError(
-                f"n_bins is {self._stream_bins()}, but the earlier chunks are counted in "
-                f"{state.n_bins} bins per label: set it back, or start afresh with fit.")
-        scores, targets, weights = self._check_chunk(y_score, y_true, sample_weight,
-                                                     first=state is None)
-        if state is None:
-            self._warn_restart()
-            state = self._partial = PartialState(scores.shape[1], self._stream_bins())
-        state.add(scores, targets, weights)
-        self._fit_sorted(state.sorted_scores(), metric, None)
+        self._partial = self._read(y_score, y_true, sample_weight, partial=True)
+        self._learn(self._partial)
         return self
+
+    def _read(self, y_score, y_true, sample_weight, *, partial: bool = False) -> Inputs:
+        """The inputs through their one way in (:func:`~skthresh._inputs.read_inputs`)."""
+        return read_inputs(y_score, y_true, sample_weight, self._start, partial=partial,
+                           earlier=self.__dict__.get("_partial") if partial else None,
+                           owner=type(self).__name__, verbose=self.verbose)
+
+    def _start(self, n_labels: int, where: Where):
+        """Check the parameters against the inputs; the tally their rows are added to."""
+        self._check_params(n_labels, where)
+        earlier = self.__dict__.get("_partial") if where == "partial_fit" else None
+        if earlier is not None:
+            return earlier.tally
+        if where == "partial_fit":
+            self._warn_restart()
+        return ScoreTally(n_labels, self.n_bins, keep=where == "fit")
+
+    def _learn(self, inputs: Inputs) -> None:
+        """Learn the thresholds from what :meth:`_read` gave."""
+        self.label_names_ = inputs.names
+        self._fit_sorted(inputs.tally.sorted_scores(), get_set_metric(self.scoring),
+                         inputs.rows)
 
     def _warn_restart(self) -> None:
         """Warn when a first ``partial_fit`` follows a ``fit``, whose rows it cannot add to."""
@@ -217,49 +213,39 @@ class BaseThresholdOptimizer(BaseEstimator):
                 "keeps no rows or counts to add to). To learn from every row, pass them all "
                 "to partial_fit, from the first chunk on."))
 
-    def _check_streamed_params(self, y_score, method: str = "fit") -> SetMetric:
-        """The metric, after refusing what streamed rows cannot give."""
+    def _check_params(self, n_labels: int, where: Where) -> SetMetric:
+        """Every check of the parameters, against the inputs' labels and form, before any work.
+
+        ``where`` says how the rows come: in memory to ``fit`` (``"fit"``),
+        read in chunks by ``fit`` (``"stream"``) or to ``partial_fit``.
+        Returns the metric.
+        """
         self._validate_params()
         metric = get_set_metric(self.scoring)
-        n_labels = 1 if np.ndim(y_score) == 1 else np.shape(y_score)[1]
         if n_labels > 1:
             refuse_binary_name(self.scoring, f"with {n_labels} labels")
-        if method == "partial_fit":
-            where, instead = "partial_fit", "or fit on the rows in memory"
+        if where == "fit" or not self._learns:
+            return metric
+        if where == "partial_fit":
+            source, instead = "partial_fit", "or fit on the rows in memory"
         else:
-            where = "scores read in chunks (a memory map or a Dask array)"
+            source = "scores read in chunks (a memory map or a Dask array)"
             instead = "or load the scores into memory (np.asarray)"
         if not metric.decomposable:
             raise ValueError(
                 f"The per-sample average ({metric.name or 'samples'}) needs each row's labels "
-                f"together, so it cannot be learned from {where}: use a micro, macro or "
+                f"together, so it cannot be learned from {source}: use a micro, macro or "
                 f"weighted average, {instead}.")
         if getattr(self, "shrinkage", 0.0) == "auto":
             raise ValueError(
                 f"shrinkage='auto' cross-validates on rows held in memory, so it cannot be "
-                f"used with {where}: pass a number (0 keeps the learned thresholds).")
-        self._check_settings(n_labels)
+                f"used with {source}: pass a number (0 keeps the learned thresholds).")
+        earlier = self.__dict__.get("_partial") if where == "partial_fit" else None
+        if earlier is not None and earlier.tally.n_bins != self.n_bins:
+            raise ValueError(
+                f"n_bins is {self.n_bins}, but the earlier chunks are counted in "
+                f"{earlier.tally.n_bins} bins per label: set it back, or start afresh with fit.")
         return metric
-
-    def _check_chunk(self, y_score, y_true, sample_weight, *, first: bool):
-        """A validated chunk of :meth:`partial_fit`, of the first chunk's labels (by name)."""
-        if first:
-            names = _names_of(y_score)
-        else:
-            names = getattr(self, "label_names_", None)
-            self._warn_unnamed(y_score, reference="the first chunk")
-            y_score = align_columns(y_score, names, name="y_score", reference="the first chunk")
-        y_true = align_columns(y_true, getattr(y_score, "columns", None))
-        chunk = check_chunk(y_score, y_true, sample_weight)
-        if not first and chunk[0].shape[1] != self.n_labels_:
-            raise ValueError(f"y_score has {chunk[0].shape[1]} label column(s), but the "
-                             f"earlier chunks had {self.n_labels_}.")
-        self.label_names_ = names
-        return chunk
-
-    def _stream_bins(self) -> int:
-        """Bins per label of the statistics of streamed rows."""
-        return self.n_bins
 
     def _fit_sorted(self, ss: SortedScores, metric, rows) -> None:
         """Learn from sorted scores; ``rows`` (scores, targets, weights), or None when streamed."""
@@ -278,22 +264,6 @@ class BaseThresholdOptimizer(BaseEstimator):
                 metric.from_counts(tp, fp, fn, xp=np, zero_division=self.zero_division))
         else:
             self.best_score_ = self._metric_of(*rows, metric)
-
-    def _check_fit_inputs(self, y_score, y_true, sample_weight):
-        """Validated scores, targets, weights and metric (label columns paired by name)."""
-        self._validate_params()
-        y_true = align_columns(y_true, getattr(y_score, "columns", None))
-        self.label_names_ = _names_of(y_score)
-        scores, _ = check_scores(y_score)
-        targets = check_targets(y_true, scores.shape)
-        weights = check_weights(sample_weight, scores.shape[0])
-        metric = get_set_metric(self.scoring)
-        if scores.shape[1] > 1:
-            refuse_binary_name(self.scoring, f"with {scores.shape[1]} labels")
-        return scores, targets, weights, metric
-
-    def _check_settings(self, n_labels: int) -> None:
-        """Check the parameters that depend on the data, before any work (none here)."""
 
     def _learn_thresholds(self, ss: SortedScores, metric, rows):
         """Thresholds before shrinkage, the shared threshold, and what the fallbacks did.
@@ -394,36 +364,10 @@ class BaseThresholdOptimizer(BaseEstimator):
                 "higher threshold scores better. Consider a metric that penalises false "
                 "positives more, or more data."))
 
-    def _warn_unnamed(self, y_score, reference: str) -> None:
-        """Warn when scores are paired by position with labels that were named.
-
-        Unnamed scores after a fit on named ones, or named scores after a fit
-        on unnamed ones, as scikit-learn warns for feature names.
-
-        Names that are the column positions themselves (a DataFrame's default
-        ``RangeIndex``) pair alike either way: no warning then.
-        """
-        names = getattr(self, "label_names_", None)
-        columns = getattr(y_score, "columns", None)
-        if names is None and columns is not None \
-                and list(columns) != list(range(len(columns))):
-            warn(SkthreshWarning(
-                f"y_score has label names, but {type(self).__name__} was fitted without "
-                f"label names: its columns {format_labels(list(columns))} are taken by "
-                "position, not matched by name."))
-            return
-        if (names is None or columns is not None
-                or list(names) == list(range(len(names)))):
-            return
-        warn(SkthreshWarning(
-            f"y_score has no label names, but {type(self).__name__} was fitted with label "
-            f"names: its columns are taken by position, in {reference}'s order "
-            f"{format_labels(self._labels_named(np.arange(len(names))))}. Pass a DataFrame "
-            "to have them matched by name."))
-
     def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
         check_is_fitted(self, "thresholds_")
-        self._warn_unnamed(y_score, reference="fit")
+        warn_unnamed(type(self).__name__, getattr(self, "label_names_", None), y_score,
+                     reference="fit")
         if getattr(self, "label_names_", None) is not None and hasattr(y_score, "columns"):
             y_score = align_columns(y_score, self.label_names_, name="y_score",
                                     reference="fit")
@@ -533,6 +477,7 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         **BaseThresholdOptimizer._parameter_constraints,
         "threshold": [Real],
     }
+    _learns = False  # any metric, the per-sample average too, is summed over chunks
 
     def __init__(self, threshold=0.5, *, scoring="f1_micro", zero_division=0.0, verbose=0):
         self.threshold = threshold
@@ -552,19 +497,7 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         -------
         self : object
         """
-        self.__dict__.pop("_partial", None)
-        if is_streamed(y_score):
-            self._validate_params()
-            n_labels = check_streamed_shapes(y_score, y_true, sample_weight)[1]
-            metric = self._fixed_setup(n_labels)
-            self.label_names_ = None
-            self.best_score_ = streamed_metric(y_score, y_true, sample_weight, self.thresholds_,
-                                               metric, self.zero_division, self.verbose)
-            return self
-        scores, targets, weights, metric = self._check_fit_inputs(y_score, y_true, sample_weight)
-        self._fixed_setup(scores.shape[1])
-        self.best_score_ = self._metric_of(scores, targets, weights, metric)
-        return self
+        return super().fit(y_score, y_true, sample_weight)
 
     def partial_fit(self, y_score, y_true, sample_weight=None):
         """Add a chunk of rows; ``best_score_`` becomes the metric of every chunk seen.
@@ -585,26 +518,27 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         -------
         self : object
         """
-        totals = self.__dict__.get("_partial")
-        if totals is None:
-            self._validate_params()
-        scores, targets, weights = self._check_chunk(y_score, y_true, sample_weight,
-                                                     first=totals is None)
-        if totals is None:
-            self._warn_restart()
-            metric = self._fixed_setup(scores.shape[1])
-            totals = self._partial = MetricTotals(self.thresholds_, metric, self.zero_division)
-        self.best_score_ = totals.add(scores, targets, weights).value()
-        return self
+        return super().partial_fit(y_score, y_true, sample_weight)
 
-    def _fixed_setup(self, n_labels: int) -> SetMetric:
-        """Set the thresholds for ``n_labels`` labels; return the metric."""
-        metric = get_set_metric(self.scoring)
-        if n_labels > 1:
-            refuse_binary_name(self.scoring, f"with {n_labels} labels")
+    def _start(self, n_labels: int, where: Where) -> MetricTotals:
+        """Check the parameters; set the thresholds; the sums of the metric to add rows to."""
+        metric = self._check_params(n_labels, where)
+        earlier = self.__dict__.get("_partial") if where == "partial_fit" else None
+        if earlier is not None:
+            return earlier.tally
+        if where == "partial_fit":
+            self._warn_restart()
         self.thresholds_ = check_thresholds(self.threshold, n_labels, name="threshold")
         self.n_labels_ = n_labels
-        return metric
+        return MetricTotals(self.thresholds_, metric, self.zero_division)
+
+    def _learn(self, inputs: Inputs) -> None:
+        """``best_score_``: of the rows in memory, else of every row the sums counted."""
+        self.label_names_ = inputs.names
+        if inputs.rows is None:
+            self.best_score_ = inputs.tally.value()
+        else:
+            self.best_score_ = self._metric_of(*inputs.rows, inputs.tally.metric)
 
 
 class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
@@ -982,11 +916,12 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         self.zero_division = zero_division
         self.verbose = verbose
 
-    def _check_settings(self, n_labels: int) -> None:
-        """Check ``device`` and ``init`` before any work."""
+    def _check_params(self, n_labels: int, where: Where) -> SetMetric:
+        """The base checks, then ``device`` and ``init``, before any work."""
+        metric = super()._check_params(n_labels, where)
         resolve_device(self.device)
         if isinstance(self.init, str):
-            return
+            return metric
         init = np.asarray(self.init, dtype=np.float64)
         if init.ndim > 1 or (init.ndim == 1 and len(init) not in (1, n_labels)):
             raise ValueError(
@@ -995,6 +930,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
             )
         if not np.isfinite(init).all():
             raise ValueError(f"init must hold finite thresholds, got {self.init!r}.")
+        return metric
 
     def _learn_cuts(self, ss, metric, init_cuts, trainable, rows):
         from ._sgl import learn_positions  # torch is imported only when SGL runs

@@ -26,20 +26,17 @@ those of the in-memory fit, and so are the thresholds.
 
 from __future__ import annotations
 
-import logging
 import sys
-import time
 from functools import partial
 
 import numpy as np
 
 from ._cuts import BinnedScores, shared_candidates, sort_scores, sorted_label_major
+from ._progress import Progress
 from ._scoring import jdt_counts
 from ._validation import check_scores, check_targets, check_weights
 from ._warnings import warn
 from .exceptions import SkthreshWarning
-
-logger = logging.getLogger("skthresh")
 
 # At most this many scores in the sample of pass 1 (and at least 4 rows per bin):
 # 128 MiB of float32 scores, sorted in a copy of the same size.
@@ -233,47 +230,6 @@ def check_chunk(scores, targets, weights):
     return scores, targets, weights
 
 
-class _Progress:
-    """Progress of a pass on stderr (when verbose) and to the ``skthresh`` logger."""
-
-    def __init__(self, what: str, n_chunks: int, verbose: bool):
-        self.what, self.n_chunks, self.verbose = what, n_chunks, verbose
-        self.start, self.rows = time.perf_counter(), 0
-
-    def update(self, done: int, rows: int) -> None:
-        self.rows += rows
-        elapsed = max(time.perf_counter() - self.start, 1e-9)
-        message = (f"{self.what}: chunk {done}/{self.n_chunks}, {self.rows:,} rows, "
-                   f"{self.rows / elapsed:,.0f} rows/s")
-        logger.debug(message)
-        if self.verbose:
-            sys.stderr.write("\r" + message + ("\n" if done == self.n_chunks else ""))
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        elapsed = time.perf_counter() - self.start
-        logger.info("%s: %s rows in %.1f s", self.what, f"{self.rows:,}", elapsed)
-
-
-def streamed_statistics(y_score, y_true, sample_weight, n_bins: int, verbose: int = 0):
-    """Two passes over streamed scores (memory map or Dask array); merged statistics."""
-    n, n_labels = check_streamed_shapes(y_score, y_true, sample_weight)
-    sample_weight = every_row(sample_weight, n)
-    stride = sample_stride(n, n_labels, n_bins)
-    start = time.perf_counter()
-    sample = y_score[::stride]
-    sample, _ = check_scores(sample.compute() if _is_dask(sample) else sample)
-    plan = bin_plan(sample, n_bins)
-    del sample
-    message = (f"pass 1/2 (bins): {-(-n // stride):,} sampled rows of {n:,} in "
-               f"{time.perf_counter() - start:.1f} s")
-    logger.info(message)
-    if verbose:
-        sys.stderr.write(message + "\n")
-    return reduce_chunks(y_score, y_true, sample_weight, partial(ScoreStatistics, *plan),
-                         "pass 2/2 (counts)", verbose)
-
-
 class MetricTotals:
     """Mergeable sums for the metric of fixed thresholds: per-label counts, or per-row values.
 
@@ -284,8 +240,8 @@ class MetricTotals:
 
     def __init__(self, thresholds, metric, zero_division):
         self.thresholds, self.metric, self.zero_division = thresholds, metric, zero_division
-        n_labels = len(thresholds)
-        self.sums = np.zeros(2) if not metric.decomposable else np.zeros((3, n_labels))
+        self.n_labels = len(thresholds)
+        self.sums = np.zeros(2) if not metric.decomposable else np.zeros((3, self.n_labels))
 
     def add(self, scores, targets, weights) -> MetricTotals:
         """Add the sums of one chunk of validated rows."""
@@ -304,6 +260,12 @@ class MetricTotals:
         self.sums += other.sums
         return self
 
+    def add_stream(self, y_score, y_true, sample_weight, verbose: int = 0) -> MetricTotals:
+        """Add the sums of streamed rows (shapes checked), in one pass."""
+        empty = partial(MetricTotals, self.thresholds, self.metric, self.zero_division)
+        return self.merge(reduce_chunks(y_score, y_true, sample_weight, empty, "metric",
+                                        verbose))
+
     def value(self) -> float:
         """The metric of every row added."""
         if self.metric.decomposable:
@@ -312,47 +274,70 @@ class MetricTotals:
         return float(self.sums[0] / self.sums[1]) if self.sums[1] > 0 else 0.0
 
 
-def streamed_metric(y_score, y_true, sample_weight, thresholds, metric, zero_division,
-                    verbose: int = 0) -> float:
-    """``metric`` of ``y_score >= thresholds`` on streamed rows, in one pass."""
-    n = check_streamed_shapes(y_score, y_true, sample_weight)[0]
-    sample_weight = every_row(sample_weight, n)
-    empty = partial(MetricTotals, thresholds, metric, zero_division)
-    return reduce_chunks(y_score, y_true, sample_weight, empty, "metric", verbose).value()
+class ScoreTally:
+    """What the learning optimizers count, whatever the input: rows, or binned statistics.
 
+    A fit of rows in memory keeps them (``keep=True``), to be sorted exactly.
+    :meth:`partial_fit` keeps copies of its chunks until they fill the sample
+    of pass 1 (about 2**25 scores); the bins are then chosen from them and
+    every later chunk only adds counts. Streamed scores are counted in two
+    passes (:meth:`add_stream`).
 
-class PartialState:
-    """What :meth:`partial_fit` keeps: the first rows, then the statistics.
-
-    Rows are kept until they fill the sample of pass 1 (about 2**25 scores);
-    the bins are then chosen from them and every later chunk only adds counts.
+    Parameters
+    ----------
+    n_labels : int
+        Labels of every chunk.
+    n_bins : int
+        Bins per label of the statistics.
+    keep : bool, default=False
+        Keep every row (the rows of an in-memory fit, not copied), never bin.
     """
 
-    def __init__(self, n_labels: int, n_bins: int):
-        self.n_labels, self.n_bins = n_labels, n_bins
+    def __init__(self, n_labels: int, n_bins: int, *, keep: bool = False):
+        self.n_labels, self.n_bins, self.keep = n_labels, n_bins, keep
         self.rows: list[tuple] = []
         self.n_kept = 0
         self.stats: ScoreStatistics | None = None
 
-    def add(self, scores, targets, weights) -> None:
+    def add(self, scores, targets, weights) -> ScoreTally:
         """Add one validated chunk (of the same labels as the first)."""
         if self.stats is not None:
             self.stats.add(scores, targets, weights)
-            return
-        self.rows.append((scores.copy(), targets.copy(), weights.copy()))
+            return self
+        chunk = (scores, targets, weights)
+        self.rows.append(chunk if self.keep else tuple(x.copy() for x in chunk))
         self.n_kept += scores.shape[0]
-        if sample_stride(self.n_kept, self.n_labels, self.n_bins) > 1:
-            self.stats = statistics_of_rows(*self._kept(), self.n_bins)
+        if not self.keep and sample_stride(self.n_kept, self.n_labels, self.n_bins) > 1:
+            self.stats = statistics_of_rows(*self.kept(), self.n_bins)
             self.rows, self.n_kept = [], 0
+        return self
 
-    def _kept(self):
+    def add_stream(self, y_score, y_true, sample_weight, verbose: int = 0) -> ScoreTally:
+        """Count streamed rows (shapes checked) in two passes: bins from a sample, then counts."""
+        n = y_score.shape[0]
+        stride = sample_stride(n, self.n_labels, self.n_bins)
+        progress = Progress(verbose, stream=sys.stderr)
+        sample = y_score[::stride]
+        sample, _ = check_scores(sample.compute() if _is_dask(sample) else sample)
+        plan = bin_plan(sample, self.n_bins)
+        del sample
+        progress.message(f"pass 1/2 (bins): {-(-n // stride):,} sampled rows of {n:,} in "
+                         f"{progress.elapsed():.1f} s")
+        self.stats = reduce_chunks(y_score, y_true, sample_weight,
+                                   partial(ScoreStatistics, *plan), "pass 2/2 (counts)", verbose)
+        return self
+
+    def kept(self) -> tuple:
+        """The rows kept, as one (scores, targets, weights)."""
+        if len(self.rows) == 1:
+            return self.rows[0]
         return tuple(np.concatenate(part) for part in zip(*self.rows))
 
     def sorted_scores(self):
         """Scores sorted in memory while the rows are kept, else the binned statistics."""
         if self.stats is not None:
             return self.stats.binned_scores()
-        return sort_scores(*self._kept())
+        return sort_scores(*self.kept())
 
 
 def reduce_chunks(y_score, y_true, sample_weight, empty, what: str, verbose: int = 0):
@@ -370,14 +355,17 @@ def reduce_chunks(y_score, y_true, sample_weight, empty, what: str, verbose: int
     n, n_labels = y_score.shape[0], (1 if y_score.ndim == 1 else y_score.shape[1])
     step = max(1, _CHUNK_ELEMENTS // n_labels)
     bounds = list(range(0, n, step))
-    progress = _Progress(what, len(bounds), verbose > 0)
+    progress = Progress(verbose, stream=sys.stderr)
     result = empty()
     for i, a in enumerate(bounds):
         rows = slice(a, a + step)
         weights = None if sample_weight is None else sample_weight[rows]
         result.add(*check_chunk(y_score[rows], y_true[rows], weights))
-        progress.update(i + 1, min(step, n - a))
-    progress.done()
+        done = min(a + step, n)
+        progress.tick(f"{what}: chunk {i + 1}/{len(bounds)}, {done:,} rows, "
+                      f"{done / max(progress.elapsed(), 1e-9):,.0f} rows/s",
+                      last=i + 1 == len(bounds))
+    progress.message(f"{what}: {n:,} rows in {progress.elapsed():.1f} s", level=None)
     return result
 
 
@@ -416,12 +404,9 @@ def _dask_reduce(y_score, y_true, sample_weight, empty, what, verbose):
     while len(parts) > 1:  # a binary tree: the client receives one result
         parts = [dask.delayed(_merged, pure=True)(*parts[i:i + 2]) if i + 1 < len(parts)
                  else parts[i] for i in range(0, len(parts), 2)]
-    start = time.perf_counter()
+    progress = Progress(verbose, stream=sys.stderr)
     (result,) = dask.compute(parts[0])
-    elapsed = max(time.perf_counter() - start, 1e-9)
-    message = (f"{what} (Dask): {len(row_chunks)} blocks, {scores.shape[0]:,} rows in "
-               f"{elapsed:.1f} s, {scores.shape[0] / elapsed:,.0f} rows/s")
-    logger.info(message)
-    if verbose:
-        sys.stderr.write(message + "\n")
+    elapsed = max(progress.elapsed(), 1e-9)
+    progress.message(f"{what} (Dask): {len(row_chunks)} blocks, {scores.shape[0]:,} rows in "
+                     f"{elapsed:.1f} s, {scores.shape[0] / elapsed:,.0f} rows/s")
     return result

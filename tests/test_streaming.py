@@ -130,7 +130,7 @@ def test_partial_fit_past_the_sample_counts_every_row(monkeypatch):
     opt = CoordinateThresholdOptimizer(n_bins=300)
     for start in range(0, len(s), 1_000):
         opt.partial_fit(s[start:start + 1_000], y[start:start + 1_000])
-    assert opt._partial.stats is not None and opt._partial.stats.n_samples == 12_000
+    assert opt._partial.tally.stats is not None and opt._partial.tally.stats.n_samples == 12_000
     f1 = f1_score(y, opt.predict(s), average="micro")
     assert opt.best_score_ == pytest.approx(f1, abs=1e-12)
     exact = CoordinateThresholdOptimizer().fit(s, y).best_score_
@@ -331,7 +331,7 @@ def test_partial_fit_of_one_large_chunk_equals_the_memory_map_fit(tmp_path, monk
     ms, my = _maps(tmp_path, s, y)
     streamed = SGLThresholdOptimizer(n_bins=200).fit(ms, my)
     chunked = SGLThresholdOptimizer(n_bins=200).partial_fit(s, y)
-    assert chunked._partial.stats is not None  # past the sample: binned statistics
+    assert chunked._partial.tally.stats is not None  # past the sample: binned statistics
     np.testing.assert_array_equal(chunked.thresholds_, streamed.thresholds_)
 
 

@@ -1,0 +1,105 @@
+"""The one progress reporter of skthresh.
+
+One convention, scikit-learn's: with ``verbose > 0`` an estimator prints its
+progress to standard output, and ``verbose=0`` prints nothing. Every message
+also goes to the ``logging.getLogger("skthresh")`` logger, whatever
+``verbose`` says (summaries at INFO, periodic lines at DEBUG), so that a
+library user can route them. Periodic lines (chunks read, batches embedded,
+SGL epochs) are rate-limited here, in one place: the first is printed, then
+at most one per :data:`MIN_INTERVAL` seconds, and the last one always.
+
+A caller may choose another stream (the passes over chunked data and the
+embedder's batches write to standard error, so that a program's own output on
+standard output stays clean); the logger receives the same messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import TextIO
+
+logger = logging.getLogger("skthresh")
+
+MIN_INTERVAL = 1.0
+"""Seconds between two printed periodic lines of one reporter (the last is always printed)."""
+
+
+class Progress:
+    """Progress messages of one task: printed when verbose, always logged.
+
+    Parameters
+    ----------
+    verbose : int, default=0
+        The estimator's ``verbose``: a message of ``level`` is printed when
+        ``verbose >= level``.
+    stream : file-like or None, default=None
+        Where printed messages go; None is the current ``sys.stdout`` (looked
+        up at each message, so redirections apply).
+    min_interval : float or None, default=None
+        Seconds between two printed periodic lines; None is :data:`MIN_INTERVAL`.
+    """
+
+    def __init__(self, verbose: int = 0, *, stream: TextIO | None = None,
+                 min_interval: float | None = None):
+        self.verbose = int(verbose)
+        self.stream = stream
+        self.min_interval = MIN_INTERVAL if min_interval is None else min_interval
+        self.start = time.perf_counter()
+        self._last = -float("inf")
+        self._pending: str | None = None
+
+    def elapsed(self) -> float:
+        """Seconds since the reporter was made."""
+        return time.perf_counter() - self.start
+
+    def _print(self, text: str) -> None:
+        stream = sys.stdout if self.stream is None else self.stream
+        print(text, file=stream, flush=True)
+
+    def message(self, text: str, *, level: int | None = 1,
+                log_level: int = logging.INFO) -> None:
+        """Print ``text`` when ``verbose >= level``; log it at ``log_level`` in any case.
+
+        Parameters
+        ----------
+        text : str
+            The message.
+        level : int or None, default=1
+            The smallest ``verbose`` that prints it; None: logged only.
+        log_level : int, default=logging.INFO
+            Its level on the ``skthresh`` logger.
+        """
+        logger.log(log_level, text)
+        if level is not None and self.verbose >= level:
+            self._print(text)
+
+    def tick(self, text: str, *, level: int = 1, last: bool = False) -> None:
+        """A periodic line: logged at DEBUG every time, printed rate-limited.
+
+        Parameters
+        ----------
+        text : str
+            The line (chunk ``i`` of ``n``, epoch ``k``, ...).
+        level : int, default=1
+            The smallest ``verbose`` that prints it.
+        last : bool, default=False
+            The task's last line: printed whatever the interval.
+        """
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(text)
+        if self.verbose < level:
+            return
+        now = time.perf_counter()
+        if last or now - self._last >= self.min_interval:
+            self._last, self._pending = now, None
+            self._print(text)
+        else:
+            self._pending = text
+
+    def close(self) -> None:
+        """Print the last periodic line if the rate limit held it back."""
+        if self._pending is not None:
+            text, self._pending = self._pending, None
+            self._print(text)
