@@ -20,13 +20,17 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
-from ._scoring import SetMetric, get_set_metric, tversky_from_counts
+from ._scoring import (
+    PER_LABEL_WEIGHTS,
+    SetMetric,
+    get_set_metric,
+    metric_label,
+    tversky_from_counts,
+)
 from ._validation import check_scores, check_targets, check_thresholds, check_weights
 
 __all__ = ["SGLCurveDisplay", "ThresholdCurveDisplay"]
 
-# Per-label metrics that are not F-beta or Jaccard: Tversky weights (alpha, beta).
-_NAMED_WEIGHTS = {"precision": (1.0, 0.0), "recall": (0.0, 1.0)}
 _MAX_LEGEND_ENTRIES = 10
 
 
@@ -50,10 +54,9 @@ def _per_label_metric(scoring) -> tuple[float, float, str]:
     ``"f2"``, ``"jaccard"``, ``"f1_micro"``); the average is irrelevant for a
     single label and ignored.
     """
-    if isinstance(scoring, str) and scoring in _NAMED_WEIGHTS:
-        alpha, beta = _NAMED_WEIGHTS[scoring]
-        return alpha, beta, scoring
-    if isinstance(scoring, str) and "_" not in scoring:
+    if isinstance(scoring, str) and scoring in PER_LABEL_WEIGHTS:
+        metric = SetMetric(*PER_LABEL_WEIGHTS[scoring], "macro", scoring)
+    elif isinstance(scoring, str) and "_" not in scoring:
         try:
             metric = get_set_metric(f"{scoring}_macro")
         except ValueError:
@@ -64,16 +67,7 @@ def _per_label_metric(scoring) -> tuple[float, float, str]:
             ) from None
     else:
         metric = get_set_metric(scoring)
-    return metric.alpha, metric.beta, _metric_label(metric)
-
-
-def _metric_label(metric: SetMetric) -> str:
-    kind = metric.name.split("_", 1)[0] if metric.name else ""
-    if kind == "jaccard":
-        return "Jaccard"
-    if kind.startswith("f") and kind[1:2].isdigit():
-        return kind.upper()
-    return f"Tversky (alpha={metric.alpha:g}, beta={metric.beta:g})"
+    return metric.alpha, metric.beta, metric_label(metric)
 
 
 def _select_labels(labels, names: np.ndarray) -> np.ndarray:

@@ -125,8 +125,43 @@ def tversky_and_gradients(tp, fp, fn, alpha: float, beta: float, *, xp, zero_div
 
 AVERAGES = ("micro", "macro", "samples", "weighted")
 
+# --------------------------------------------------------------------------
+# The registry of metric names: every name skthresh reads or lists is here.
+# --------------------------------------------------------------------------
+
+# "<kind>_<average>", or the plain kind for a binary target; kind ``f1``,
+# ``f<beta>`` (``f2``, ``f0.5``, ``f1e-05``: as ``SetMetric.fbeta`` writes beta)
+# or ``jaccard``.
 _NAME_RE = re.compile(
-    r"^(?P<kind>f1|f(?P<beta>\d+(\.\d+)?)|jaccard)(_(?P<average>[a-z]+))?$")
+    r"^(?P<kind>f1|f(?P<beta>\d+(\.\d+)?(e[+-]\d+)?)|jaccard)(_(?P<average>[a-z]+))?$")
+# The kinds :func:`get_scorer_names` lists (any other ``f<beta>`` is accepted too).
+_LISTED_KINDS = ("f1", "f0.5", "f2", "jaccard")
+# One label's metrics that have a name but no average (the threshold curves):
+# their Tversky weights (alpha, beta).
+PER_LABEL_WEIGHTS = {"precision": (1.0, 0.0), "recall": (0.0, 1.0)}
+
+
+def get_scorer_names() -> list[str]:
+    """Names of the set metrics accepted by :func:`make_set_scorer`.
+
+    The list holds ``f1``, ``f0.5``, ``f2`` and ``jaccard`` with each average
+    (``micro``, ``macro``, ``samples``, ``weighted``). Any other ``f<beta>``
+    (e.g. ``"f3_micro"``) is accepted too, and Tversky indices are given as a
+    :class:`~skthresh.SetMetric` rather than a name.
+
+    Returns
+    -------
+    names : list of str
+        Sorted names, e.g. ``"f1_micro"``.
+
+    Examples
+    --------
+    >>> from skthresh.metrics import get_scorer_names
+    >>> names = get_scorer_names()
+    >>> "f1_micro" in names, "jaccard_samples" in names, len(names)
+    (True, True, 16)
+    """
+    return sorted(f"{kind}_{average}" for kind in _LISTED_KINDS for average in AVERAGES)
 
 
 def is_binary_name(scoring: Any) -> bool:
@@ -452,3 +487,45 @@ def get_set_metric(scoring: Any) -> SetMetric:
     if average is None:  # binary: one label, whose micro average is its own score
         metric = SetMetric(metric.alpha, metric.beta, "micro", scoring)
     return metric
+
+
+def metric_label(metric: SetMetric, *, generic: bool = False) -> str:
+    """The metric's name as people read it, in axis labels and warnings.
+
+    The one place that prints a metric's name: Jaccard by its name or its
+    weights (``alpha = beta = 1``), F-beta and the per-label names by the
+    registry of names, any other Tversky index by its weights.
+
+    Parameters
+    ----------
+    metric : SetMetric
+        The metric (its ``name`` and weights are read; not its average).
+    generic : bool, default=False
+        The family only, in the words of scikit-learn's warnings
+        (``"F-score"``, ``"Jaccard"``, ``"Tversky index"``), rather than the
+        metric itself (``"F1"``, ``"F0.5"``, ``"Jaccard"``, ``"precision"``,
+        ``"Tversky (alpha=0.3, beta=0.7)"``).
+
+    Returns
+    -------
+    label : str
+
+    Examples
+    --------
+    >>> from skthresh._scoring import SetMetric, get_set_metric, metric_label
+    >>> metric_label(get_set_metric("f0.5_macro")), metric_label(SetMetric.tversky(0.3, 0.7))
+    ('F0.5', 'Tversky (alpha=0.3, beta=0.7)')
+    >>> metric_label(get_set_metric("f2_micro"), generic=True)
+    'F-score'
+    """
+    match = _NAME_RE.match(metric.name)
+    kind = match.group("kind") if match is not None else metric.name
+    if kind == "jaccard" or (metric.alpha == 1 and metric.beta == 1):
+        return "Jaccard"
+    if match is not None:  # f1, f<beta>
+        return "F-score" if generic else kind.upper()
+    if kind in PER_LABEL_WEIGHTS:
+        return kind
+    if generic:
+        return "Tversky index"
+    return f"Tversky (alpha={metric.alpha:g}, beta={metric.beta:g})"

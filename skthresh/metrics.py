@@ -37,7 +37,15 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array
 
-from ._scoring import AVERAGES, SetMetric, get_set_metric, jdt_counts, tversky_from_counts
+from ._scoring import (
+    AVERAGES,
+    SetMetric,
+    get_scorer_names,
+    get_set_metric,
+    jdt_counts,
+    metric_label,
+    tversky_from_counts,
+)
 from ._validation import TARGETS_ACCEPTED, check_numeric, check_unit_interval, check_weights
 from ._warnings import warn
 
@@ -147,7 +155,7 @@ def _nan_average(scores: np.ndarray, weights: np.ndarray | None) -> float:
     return float(np.mean(scores))
 
 
-def _warn_undefined(what: str, n_undefined: int, average: str | None, metric: SetMetric):
+def _warn_undefined(n_undefined: int, average: str | None, metric: SetMetric):
     if average == "micro":
         where = "due to"
     else:
@@ -157,15 +165,16 @@ def _warn_undefined(what: str, n_undefined: int, average: str | None, metric: Se
         cause = "no true nor predicted positives"
     else:
         cause = f"a zero denominator TP + {metric.alpha:g} FP + {metric.beta:g} FN"
+    label = metric_label(metric, generic=True)
     warn(
-        f"{what} is ill-defined and being set to 0.0 {where} {cause}. "
+        f"{label} is ill-defined and being set to 0.0 {where} {cause}. "
         "Use `zero_division` parameter to control this behavior.",
         UndefinedMetricWarning,
     )
 
 
 def _set_score(metric: SetMetric, y_true, y_pred, *, average, sample_weight,
-               zero_division, what: str):
+               zero_division):
     """Tversky index (``metric.alpha``, ``metric.beta``) of raw inputs, validated here.
 
     ``average`` overrides ``metric.average`` and may be None (per-label scores).
@@ -196,7 +205,7 @@ def _set_score(metric: SetMetric, y_true, y_pred, *, average, sample_weight,
     undefined = np.isnan(scores)
     if undefined.any():
         if warn:
-            _warn_undefined(what, int(undefined.sum()), average, metric)
+            _warn_undefined(int(undefined.sum()), average, metric)
         scores = np.where(undefined, fill, scores)
 
     if average is None:
@@ -208,15 +217,6 @@ def _set_score(metric: SetMetric, y_true, y_pred, *, average, sample_weight,
     if average == "weighted":
         return _nan_average(scores, tp + fn)  # support: sum of (weighted) targets
     return _nan_average(scores, weights)  # samples
-
-
-def _describe(metric: SetMetric) -> str:
-    """The metric's name in warnings."""
-    if metric.alpha == 1 and metric.beta == 1:
-        return "Jaccard"
-    if metric.name.startswith("f"):
-        return "F-score"
-    return "Tversky index"
 
 
 # --------------------------------------------------------------------------
@@ -370,7 +370,7 @@ def tversky_score(
     metric = SetMetric.tversky(alpha, beta, average=average or "micro")
     return _set_score(
         metric, y_true, y_pred, average=average, sample_weight=sample_weight,
-        zero_division=zero_division, what=_describe(metric),
+        zero_division=zero_division,
     )
 
 
@@ -450,7 +450,7 @@ def fbeta_score(
     metric = SetMetric.fbeta(beta, average=average or "micro")
     return _set_score(
         metric, y_true, y_pred, average=average, sample_weight=sample_weight,
-        zero_division=zero_division, what="F-score",
+        zero_division=zero_division,
     )
 
 
@@ -531,7 +531,7 @@ def f1_score(
     metric = SetMetric.fbeta(1.0, average=average or "micro")
     return _set_score(
         metric, y_true, y_pred, average=average, sample_weight=sample_weight,
-        zero_division=zero_division, what="F-score",
+        zero_division=zero_division,
     )
 
 
@@ -613,7 +613,7 @@ def jaccard_score(
     metric = SetMetric.jaccard(average=average or "micro")
     return _set_score(
         metric, y_true, y_pred, average=average, sample_weight=sample_weight,
-        zero_division=zero_division, what="Jaccard",
+        zero_division=zero_division,
     )
 
 
@@ -627,7 +627,7 @@ def _set_metric_score(y_true, y_pred, *, metric: SetMetric, sample_weight=None,
     """Score function behind :func:`make_set_scorer` (module level: picklable)."""
     return _set_score(
         metric, y_true, y_pred, average=metric.average, sample_weight=sample_weight,
-        zero_division=zero_division, what=_describe(metric),
+        zero_division=zero_division,
     )
 
 
@@ -692,28 +692,3 @@ def make_set_scorer(scoring: str | SetMetric, *, zero_division: float | str = 0.
         zero_division=zero_division,
     )
 
-
-_LISTED_METRICS = ("f1", "f0.5", "f2", "jaccard")
-
-
-def get_scorer_names() -> list[str]:
-    """Names of the set metrics accepted by :func:`make_set_scorer`.
-
-    The list holds ``f1``, ``f0.5``, ``f2`` and ``jaccard`` with each average
-    (``micro``, ``macro``, ``samples``, ``weighted``). Any other ``f<beta>``
-    (e.g. ``"f3_micro"``) is accepted too, and Tversky indices are given as a
-    :class:`~skthresh.SetMetric` rather than a name.
-
-    Returns
-    -------
-    names : list of str
-        Sorted names, e.g. ``"f1_micro"``.
-
-    Examples
-    --------
-    >>> from skthresh.metrics import get_scorer_names
-    >>> names = get_scorer_names()
-    >>> "f1_micro" in names, "jaccard_samples" in names, len(names)
-    (True, True, 16)
-    """
-    return sorted(f"{kind}_{average}" for kind in _LISTED_METRICS for average in AVERAGES)

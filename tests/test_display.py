@@ -101,6 +101,18 @@ def test_threshold_curve_other_metrics(scored, scoring, metric):
     assert disp.threshold_lines_ == [] and disp.threshold_markers_ == []
 
 
+@pytest.mark.parametrize("scoring, ylabel", [
+    ("f0.5", "F0.5"), ("jaccard_macro", "Jaccard"), ("precision", "precision"),
+    ("recall", "recall"), (SetMetric.tversky(0.3, 0.7), "Tversky (alpha=0.3, beta=0.7)"),
+])
+def test_threshold_curve_names_its_metric(scored, scoring, ylabel):
+    """Check the y label: the metric's name from skthresh._scoring.metric_label."""
+    scores, y, _ = scored
+    disp = ThresholdCurveDisplay.from_predictions(y, scores, labels=0, scoring=scoring,
+                                                  n_points=5)
+    assert disp.ax_.get_ylabel() == ylabel
+
+
 def test_threshold_curve_soft_targets_and_weights(scored):
     """Check the curve with soft targets and sample weights against skthresh.metrics."""
     metrics = pytest.importorskip("skthresh.metrics")

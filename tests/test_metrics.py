@@ -501,6 +501,44 @@ def test_warn_zero_division(average):
         jaccard_score(y_true, y_pred, average=average, zero_division="warn")
 
 
+@pytest.mark.parametrize("score, kwargs, name", [
+    (fbeta_score, {"beta": 2.0}, "F-score"),
+    (tversky_score, {"alpha": 1.0, "beta": 1.0}, "Jaccard"),
+    (tversky_score, {"alpha": 0.3, "beta": 0.7}, "Tversky index"),
+])
+def test_warning_names_the_metric_family(score, kwargs, name):
+    with pytest.warns(UndefinedMetricWarning, match=f"^{name} is ill-defined"):
+        score(np.zeros((2, 2)), np.zeros((2, 2)), average="macro", zero_division="warn",
+              **kwargs)
+
+
+@pytest.mark.parametrize("metric, label, generic", [
+    (get_set_metric("f1_micro"), "F1", "F-score"),
+    (get_set_metric("f0.5_samples"), "F0.5", "F-score"),
+    (get_set_metric("f2"), "F2", "F-score"),
+    (SetMetric.fbeta(1e-5), "F1E-05", "F-score"),
+    (get_set_metric("jaccard_weighted"), "Jaccard", "Jaccard"),
+    (SetMetric.tversky(1.0, 1.0), "Jaccard", "Jaccard"),
+    (SetMetric.tversky(0.3, 0.7), "Tversky (alpha=0.3, beta=0.7)", "Tversky index"),
+    (SetMetric(0.5, 0.5, "micro"), "Tversky (alpha=0.5, beta=0.5)", "Tversky index"),
+])
+def test_metric_label(metric, label, generic):
+    """Check the one function that names a metric, in both its forms."""
+    from skthresh._scoring import metric_label
+
+    assert metric_label(metric) == label
+    assert metric_label(metric, generic=True) == generic
+
+
+def test_every_listed_name_is_parsed_back():
+    """Check that the registry parses what it lists and what SetMetric.fbeta names."""
+    for beta in (0.5, 2.0, 3.0, 1e-5):
+        assert get_set_metric(SetMetric.fbeta(beta).name).name == SetMetric.fbeta(beta).name
+    assert get_scorer_names() == sorted(
+        f"{kind}_{average}" for kind in ("f1", "f0.5", "f2", "jaccard")
+        for average in ("micro", "macro", "samples", "weighted"))
+
+
 def test_no_warning_when_defined_or_zero_division_given():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
