@@ -17,9 +17,12 @@ _LAZY = {
     "SetMetric": "._scoring",
     "ThresholdCurveDisplay": "._display",
     "ThresholdOptimizedClassifier": "._classifier",
+    "ThresholdsFile": ".thresholds_io",
     "TorchEmbedder": "._embedder",
     "apply_thresholds": "._policies",
     "get_set_metric": "._scoring",
+    "load_thresholds": ".thresholds_io",
+    "save_thresholds": ".thresholds_io",
     "threshold_report": "._report",
 }
 
@@ -33,10 +36,13 @@ __all__ = [  # the names of _LAZY, and the version
     "SetMetric",
     "ThresholdCurveDisplay",
     "ThresholdOptimizedClassifier",
+    "ThresholdsFile",
     "TorchEmbedder",
     "__version__",
     "apply_thresholds",
     "get_set_metric",
+    "load_thresholds",
+    "save_thresholds",
     "threshold_report",
 ]
 
@@ -53,6 +59,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not run
     from ._report import threshold_report
     from ._scoring import SetMetric, get_set_metric
     from ._split import MultilabelStratifiedGroupKFold, MultilabelStratifiedKFold
+    from .thresholds_io import ThresholdsFile, load_thresholds, save_thresholds
 
 
 def __getattr__(name):
