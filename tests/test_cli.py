@@ -570,9 +570,9 @@ def test_cli_fit_warns_in_one_line_when_no_label_has_a_positive(in_dir, run_cli)
     assert out.stderr.startswith("skthresh: warning: No label has a positive target in the "
                                  "tuning data: the thresholds of label(s) [0, 1, 2, 3, 4, 5, 6, "
                                  "7, 8, 9, ...] (12 in all) cannot be learned")
-    from skthresh._cli import _one_line
+    from skthresh._cli_messages import one_line
 
-    assert _one_line("labels [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] differ") == \
+    assert one_line("labels [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] differ") == \
         "labels [0, 1, 2, 3, 4, ..., 11] (12 in all) differ"  # a full long list: shortened
     content = json.loads((in_dir / "no_pos.json").read_text())
     assert content["n_iter"] == 0 and len(content["thresholds"]) == 12
@@ -593,7 +593,8 @@ def test_cli_keeps_labels_compact_and_maps_npy_scores(in_dir, files, monkeypatch
 
     The old code upcast every label matrix to float64 (8 bytes an entry).
     """
-    from skthresh import _cli
+    from skthresh._cli_checks import check_labels
+    from skthresh._cli_read import read_array
     from skthresh._optimizers import BaseThresholdOptimizer
 
     np.save("y_int64.npy", files["val_labels"].astype(np.int64))
@@ -602,13 +603,12 @@ def test_cli_keeps_labels_compact_and_maps_npy_scores(in_dir, files, monkeypatch
     for name, dtype in [("y_int64.npy", np.int8), ("y_bool.npy", bool),
                         ("y_float.npy", np.int8), ("val_labels.tsv", np.int8),
                         ("val_labels.npy", np.int8)]:
-        labels = _cli._check_labels(_cli._read_array(name, None, "--labels"), allow_soft=True)
+        labels = check_labels(read_array(name, None, "--labels"), allow_soft=True)
         assert labels.dtype == dtype, name
         np.testing.assert_array_equal(labels, files["val_labels"])
-    soft = _cli._check_labels(_cli._read_array("val.npz", "soft_labels", "--labels"),
-                              allow_soft=True)
+    soft = check_labels(read_array("val.npz", "soft_labels", "--labels"), allow_soft=True)
     assert soft.dtype.kind == "f"
-    scores = _cli._read_array("val_scores.npy", None, "--scores").values
+    scores = read_array("val_scores.npy", None, "--scores").values
     assert isinstance(scores, np.memmap) or isinstance(scores.base, np.memmap)
 
     seen = {}
@@ -639,12 +639,12 @@ def test_cli_writes_the_shortest_threshold_of_the_cut(in_dir, run_cli):
     assert out.returncode == 0, out.stderr
     assert '"thresholds": [\n    0.205,\n    0.5\n  ]' in (in_dir / "gap.json").read_text()
 
-    from skthresh._cli import _shortest_in_gap
+    from skthresh._cli_numbers import shortest_in_gap
 
-    assert _shortest_in_gap(0.20500000000000002, 0.2, 0.21) == 0.205
-    assert _shortest_in_gap(0.25000000745, 0.2000000029802, 0.3000000119) == 0.25
-    assert _shortest_in_gap(0.3, 0.3, 0.4) == 0.3  # at a score: kept
-    assert _shortest_in_gap(0.123456789, -np.inf, 0.2) == 0.123456789  # no gap: kept
+    assert shortest_in_gap(0.20500000000000002, 0.2, 0.21) == 0.205
+    assert shortest_in_gap(0.25000000745, 0.2000000029802, 0.3000000119) == 0.25
+    assert shortest_in_gap(0.3, 0.3, 0.4) == 0.3  # at a score: kept
+    assert shortest_in_gap(0.123456789, -np.inf, 0.2) == 0.123456789  # no gap: kept
 
 
 # ---------------------------------------------------------------- messages
@@ -652,7 +652,7 @@ def test_cli_messages_use_option_names(in_dir, run_cli, monkeypatch):
     """Check that library messages about the CLI's options speak of the options."""
     import torch
 
-    from skthresh._cli import _cli_words
+    from skthresh._cli_messages import cli_words
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # a CPU machine
     err = _one_line_error(run_cli("fit", "--scores", "val_scores.npy", "--labels",
@@ -665,9 +665,9 @@ def test_cli_messages_use_option_names(in_dir, run_cli, monkeypatch):
     err = _one_line_error(run_cli("fit", "--scores", "val_scores.npy", "--labels",
                                   "val_labels.npy", "--scoring", "f1", "--out", "d.json"), "fit")
     assert "--scoring f1 is the score of one label" in err and "scoring=" not in err
-    assert _cli_words("max_labels must be None, got max_labels=0.") == \
+    assert cli_words("max_labels must be None, got max_labels=0.") == \
         "--max-labels must be None, got --max-labels 0."
-    assert _cli_words("y_true has shape (3, 2), unlike y_score.") == \
+    assert cli_words("y_true has shape (3, 2), unlike y_score.") == \
         "--labels has shape (3, 2), unlike --scores."
 
 
@@ -703,6 +703,60 @@ def test_cli_module_imports_only_the_standard_library():
     assert not any(isinstance(node, ast.ImportFrom) and node.level for node in tree.body)
     assert top <= set(sys.stdlib_module_names) | {"__future__"}, top
     assert _cli.METHODS == tuple(OPTIMIZERS)
+
+
+def test_cli_helper_modules_import_only_the_standard_library():
+    """Check that the command line's helper modules import no third-party module at import
+    time, and of skthresh only one another: ``--help`` imports none of them."""
+    import ast
+
+    from skthresh import _cli
+
+    folder = Path(_cli.__file__).parent
+    for path in sorted(folder.glob("_cli_*.py")):
+        tree = ast.parse(path.read_text())
+        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        top = {alias.name.split(".")[0] for node in imports if isinstance(node, ast.Import)
+               for alias in node.names}
+        top |= {(node.module or "").split(".")[0] for node in imports
+                if isinstance(node, ast.ImportFrom) and node.level == 0}
+        assert top <= set(sys.stdlib_module_names) | {"__future__"}, (path.name, top)
+        siblings = {node.module for node in imports if isinstance(node, ast.ImportFrom)
+                    and node.level}
+        assert all(name.startswith("_cli_") for name in siblings), (path.name, siblings)
+
+
+def test_cli_fit_names_labels_through_the_optimizer(in_dir, run_cli, monkeypatch):
+    """Check that scores held in memory reach the optimizer as a DataFrame of the label
+    names (its warnings are born with them), and .npy scores as a memory map whose
+    warnings the command line renames."""
+    import pandas as pd
+
+    from skthresh._optimizers import BaseThresholdOptimizer
+
+    seen = []
+    fit = BaseThresholdOptimizer.fit
+
+    def spy(self, y_score, y_true, sample_weight=None):
+        seen.append((type(y_score), list(getattr(y_score, "columns", []))))
+        return fit(self, y_score, y_true, sample_weight)
+
+    monkeypatch.setattr(BaseThresholdOptimizer, "fit", spy)
+    rng = np.random.default_rng(5)
+    names = ["dog", "cat", "bird"]
+    labels = np.zeros((30, 3), dtype=np.int8)
+    labels[:5, 0] = 1
+    _write_table(in_dir / "dn_scores.csv", rng.random((30, 3)), names)
+    _write_table(in_dir / "dn_labels.csv", labels, names)
+    np.save("dn_scores.npy", rng.random((30, 3)))
+    expected = "skthresh: warning: Label(s) ['cat', 'bird'] have no positive target"
+    for scores, scoring in [("dn_scores.csv", "f1_micro"), ("dn_scores.npy", "f1_micro"),
+                            ("dn_scores.npy", "f1_samples")]:
+        out = run_cli("fit", "--scores", scores, "--labels", "dn_labels.csv", "--method",
+                      "coordinate", "--scoring", scoring, "--out", "dn.json")
+        assert out.returncode == 0, out.stderr
+        assert out.stderr.count(expected) == 1, out.stderr
+    assert seen == [(pd.DataFrame, names), (np.memmap, []), (pd.DataFrame, names)]
 
 
 # ---------------------------------------------------------------- demo
@@ -779,7 +833,9 @@ def test_cli_evaluate_by_row_chunks_matches_the_library(chunked_files, run_cli, 
     The old evaluate predicted and scored the whole matrix at once (3.25 GB for
     a 0.4 GB .npy score file); now it adds up confusion counts chunk by chunk.
     """
-    from skthresh import _cli
+    from skthresh import _cli, _cli_numbers
+    from skthresh._cli_checks import check_labels
+    from skthresh._cli_read import read_array
     from skthresh.metrics import f1_score, tversky_score
 
     scores, labels, thresholds = chunked_files
@@ -790,11 +846,11 @@ def test_cli_evaluate_by_row_chunks_matches_the_library(chunked_files, run_cli, 
                             max_labels=args.max_labels)
     reports = []
     for elements in (1, 6 * 5, 6 * 83, 1 << 21):  # one row a chunk, 5 rows (3 left), all rows
-        monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", elements)
-        matrix = _cli._read_array("chunk_scores.npy", None, "--scores")
-        y_true = _cli._check_labels(_cli._read_array("chunk_labels.npy", None, "--labels"),
-                                    allow_soft=False, compact=False)
-        figures = _cli._evaluation(args, matrix, y_true, thresholds)
+        monkeypatch.setattr(_cli_numbers, "_CHUNK_ELEMENTS", elements)
+        matrix = read_array("chunk_scores.npy", None, "--scores")
+        y_true = check_labels(read_array("chunk_labels.npy", None, "--labels"),
+                              allow_soft=False, compact=False)
+        figures = _cli_numbers.evaluation(args, matrix, y_true, thresholds)
         for average in (None, "micro", "macro", "weighted", "samples"):
             kw = {"average": average, "zero_division": 0.0}
             expected = (tversky_score(labels, pred, alpha=1.0, beta=0.0, **kw),
@@ -820,7 +876,7 @@ def test_cli_apply_writes_by_row_chunks(chunked_files, run_cli, monkeypatch, in_
     The old apply held the scores as float64, the int64 predictions and their
     int8 copy at once (1.45 GB for a 0.4 GB .npy score file).
     """
-    from skthresh import _cli
+    from skthresh import _cli_numbers
 
     scores, _, thresholds = chunked_files
     expected = apply_thresholds(scores, thresholds, at_least_one="--at-least-one" in policy,
@@ -830,7 +886,7 @@ def test_cli_apply_writes_by_row_chunks(chunked_files, run_cli, monkeypatch, in_
                f"per row, {int((per_row == 0).sum())} row(s) with no label.")
     outputs = []
     for elements in (1, 6 * 5, 1 << 21):
-        monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", elements)
+        monkeypatch.setattr(_cli_numbers, "_CHUNK_ELEMENTS", elements)
         out = run_cli("apply", "--scores", "chunk_scores.npy", "--thresholds", "chunk.json",
                       "--out", f"chunk_pred{suffix}", *policy)
         assert out.returncode == 0, out.stderr
@@ -851,7 +907,7 @@ def test_cli_apply_writes_by_row_chunks(chunked_files, run_cli, monkeypatch, in_
         buffer = in_dir / "np_save.npy"
         np.save(buffer, expected.astype(np.int8))
         assert outputs[0] == buffer.read_bytes()
-        monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", 7)
+        monkeypatch.setattr(_cli_numbers, "_CHUNK_ELEMENTS", 7)
         out = run_cli("apply", "--scores", "chunk_scores_1d.npy", "--thresholds",
                       "chunk_1d.json", "--out", "chunk_pred_1d.npy")
         assert out.returncode == 0, out.stderr
@@ -862,7 +918,7 @@ def test_cli_apply_writes_by_row_chunks(chunked_files, run_cli, monkeypatch, in_
 def test_cli_apply_reads_npy_scores_by_row_chunks(chunked_files, run_cli, monkeypatch):
     """Check that apply and evaluate hand the policies row chunks of the memory map, not the
     matrix, and leave no partial output when a chunk fails."""
-    from skthresh import _cli, _policies
+    from skthresh import _cli_numbers, _policies
 
     seen = []
     original = _policies.apply_thresholds
@@ -874,7 +930,7 @@ def test_cli_apply_reads_npy_scores_by_row_chunks(chunked_files, run_cli, monkey
         return original(y_score, *args, **kwargs)
 
     monkeypatch.setattr(_policies, "apply_thresholds", spy)
-    monkeypatch.setattr(_cli, "_CHUNK_ELEMENTS", 6 * 40)
+    monkeypatch.setattr(_cli_numbers, "_CHUNK_ELEMENTS", 6 * 40)
     for command in (["apply", "--out", "spied.npy"], ["evaluate", "--labels", "chunk_labels.npy"]):
         seen.clear()
         out = run_cli(command[0], "--scores", "chunk_scores.npy", "--thresholds", "chunk.json",
