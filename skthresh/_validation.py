@@ -148,20 +148,21 @@ def check_scores(y_score, *, name: str = "y_score") -> tuple[np.ndarray, bool]:
     return arr, was_1d
 
 
-def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
-                  name: str = "y_true") -> np.ndarray:
+def check_targets(y_true, shape: tuple[int, int], *, name: str = "y_true",
+                  range_error: str | None = None) -> np.ndarray:
     """Validate targets against the score matrix's shape.
 
     Parameters
     ----------
     y_true : array-like or sparse matrix of shape (n_samples, n_labels) or (n_samples,)
-        Hard 0/1 targets, or soft targets in [0, 1] when ``allow_soft``.
+        Hard 0/1 targets, or soft targets in [0, 1].
     shape : tuple of int
         ``(n_samples, n_labels)`` of the scores.
-    allow_soft : bool, default=True
-        Accept values strictly between 0 and 1.
     name : str, default="y_true"
         Name used in error messages.
+    range_error : str, default=None
+        The message for values outside [0, 1], where the caller says more
+        than the default (which names ``name`` and the range found).
 
     Returns
     -------
@@ -174,8 +175,8 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
     ValueError
         Naming ``name``: for values that are not numbers (strings, pandas
         categories, complex numbers, objects, see :func:`check_numeric`),
-        another shape than ``shape``, NaN or infinite values, values outside
-        [0, 1], or soft values where ``allow_soft`` is False.
+        another shape than ``shape``, NaN or infinite values, or values
+        outside [0, 1].
     """
     if sp.issparse(y_true):
         y_true = y_true.toarray()
@@ -193,13 +194,11 @@ def check_targets(y_true, shape: tuple[int, int], *, allow_soft: bool = True,
         )
     if not keep and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values.")
-    check_unit_interval(arr, name)
-    if not allow_soft and not np.isin(arr, (0.0, 1.0)).all():
-        raise ValueError(f"{name} must hold only 0 and 1 here; soft targets are not accepted.")
+    check_unit_interval(arr, name, message=range_error)
     return arr
 
 
-def check_unit_interval(arr: np.ndarray, name: str) -> None:
+def check_unit_interval(arr: np.ndarray, name: str, *, message: str | None = None) -> None:
     """Raise unless every value of ``arr`` is in [0, 1] (NaN fails).
 
     Parameters
@@ -208,14 +207,18 @@ def check_unit_interval(arr: np.ndarray, name: str) -> None:
         Targets or predictions: 0/1 labels or soft labels.
     name : str
         Name used in the error message.
+    message : str, default=None
+        The error message, in place of the default one.
 
     Raises
     ------
     ValueError
-        Naming ``name`` and the range of values found.
+        With ``message``, or naming ``name`` and the range of values found.
     """
     low, high = arr.min(initial=0), arr.max(initial=0)
     if not (low >= 0 and high <= 1):  # NaN compares False
+        if message is not None:
+            raise ValueError(message)
         raise ValueError(
             f"{name} must hold values in [0, 1] (0/1 labels, or soft targets), got values in "
             f"[{np.nanmin(arr):g}, {np.nanmax(arr):g}]."
