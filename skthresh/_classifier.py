@@ -68,10 +68,17 @@ def _estimator_has(attr):
     return check
 
 
-def _fit_fold(estimator, X, Y, train, test, fit_params, method, n_labels, positive):
+def _fit_fold(estimator, X, Y, train, test, fit_params, method, n_labels, positive,
+              keep_estimator):
+    """Fit a clone on the ``train`` rows; return its scores of the ``test`` rows and the clone.
+
+    The clone only when ``keep_estimator`` (``refit=False`` keeps the one
+    split's estimator), None otherwise: the jobs send back only what is used.
+    """
     est = _fit_inner(clone(estimator), _safe_rows(X, train), _safe_rows(Y, train),
                      _check_method_params(X, fit_params, train))
-    return scores_matrix(est, _safe_rows(X, test), method, n_labels, positive), est
+    scores = scores_matrix(est, _safe_rows(X, test), method, n_labels, positive)
+    return scores, est if keep_estimator else None
 
 
 def _fit_inner(estimator, X, Y, fit_params):
@@ -90,9 +97,26 @@ def _fit_inner(estimator, X, Y, fit_params):
         raise
 
 
-def _is_fraction(cv) -> bool:
-    """Whether ``cv`` is a float in (0, 1): the fraction of rows one split holds out."""
-    return isinstance(cv, Real) and not isinstance(cv, Integral) and 0 < cv < 1
+def _cv_kind(cv) -> str:
+    """What ``cv`` means; the one place that reads it.
+
+    Returns
+    -------
+    kind : {"prefit", "fraction", "folds", "splitter"}
+        ``"prefit"``: the estimator is fitted already and nothing is split.
+        ``"fraction"``: a float in (0, 1), one shuffled split holding out
+        that fraction of the rows. ``"folds"``: an int, that many folds, the
+        splitter chosen for the target type and the groups. ``"splitter"``:
+        a splitter, an iterable of (train, test) pairs or None, used as
+        :func:`~sklearn.model_selection.check_cv` makes it.
+    """
+    if isinstance(cv, str):  # "prefit", the one string the constraints allow
+        return "prefit"
+    if isinstance(cv, Real) and not isinstance(cv, Integral) and 0 < cv < 1:
+        return "fraction"
+    if isinstance(cv, Integral):
+        return "folds"
+    return "splitter"
 
 
 def _safe_rows(X, idx):
@@ -409,13 +433,12 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if target_type in ("multilabel-indicator", "continuous-multioutput",
                            "multiclass-multioutput"):
             dense = y.toarray() if sp.issparse(y) else np.asarray(y, dtype=np.float64)
-            if target_type != "multilabel-indicator" and not (
-                    np.nanmin(dense) >= 0 and np.nanmax(dense) <= 1):
-                raise ValueError(
-                    f"Unknown label type: {target_type}. Multi-label targets must be 0/1 or "
-                    "soft targets in [0, 1]; got continuous values outside [0, 1]."
-                )
-            targets = check_targets(dense, dense.shape, name="y")
+            # one range check (check_targets'), with the message of the target type
+            range_error = None if target_type == "multilabel-indicator" else (
+                f"Unknown label type: {target_type}. Multi-label targets must be 0/1 or "
+                "soft targets in [0, 1]; got continuous values outside [0, 1]."
+            )
+            targets = check_targets(dense, dense.shape, name="y", range_error=range_error)
             self._binary = False
             self._classes = np.arange(targets.shape[1])
             hard = targets if np.isin(targets, (0.0, 1.0)).all() \
@@ -443,18 +466,19 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         A splitter or iterable the user gave is used as given (scikit-learn's
         splitters that ignore groups warn when they get them).
         """
-        if _is_fraction(self.cv):
+        kind = _cv_kind(self.cv)
+        if kind == "fraction":
             if grouped:
                 return GroupShuffleSplit(n_splits=1, test_size=self.cv,
                                          random_state=self.random_state)
             splitter_cls = StratifiedShuffleSplit if self._binary else ShuffleSplit
             return splitter_cls(n_splits=1, test_size=self.cv, random_state=self.random_state)
-        if isinstance(self.cv, Integral) and grouped:
+        if kind == "folds" and grouped:
             if self._binary:
                 return StratifiedGroupKFold(self.cv)
             return MultilabelStratifiedGroupKFold(self.cv, shuffle=True,
                                                   random_state=self.random_state)
-        if isinstance(self.cv, Integral) and not self._binary:
+        if kind == "folds" and not self._binary:
             return MultilabelStratifiedKFold(self.cv, shuffle=True,
                                              random_state=self.random_state)
         return check_cv(self.cv, y_fit, classifier=self._binary)
@@ -514,7 +538,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if "sample_weight" in est_params and not has_fit_parameter(self.estimator,
                                                                    "sample_weight"):
             est_params.pop("sample_weight")
-            if self.cv != "prefit":  # a prefit estimator is not fitted here at all
+            if _cv_kind(self.cv) != "prefit":  # a prefit estimator is not fitted here
                 warn(
                     f"{type(self.estimator).__name__}.fit does not take sample_weight: the "
                     "thresholds are learned with the weights, the estimator is fitted "
@@ -532,7 +556,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         split held out, which are not tuned on).
         """
         method = self._response
-        if self.cv == "prefit":
+        if _cv_kind(self.cv) == "prefit":
             if self.refit:
                 raise ValueError("When cv='prefit', refit cannot be True.")
             check_is_fitted(self.estimator, msg="When cv='prefit', the estimator must be "
@@ -552,7 +576,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         logger.debug("out-of-fold scores from %d split(s), response %s", len(splits), method)
         results = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
-                               n_labels, self._positive)
+                               n_labels, self._positive, keep_estimator=not self.refit)
             for train, test in splits
         )
         n = _num_samples(X)
@@ -801,14 +825,14 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         router = MetadataRouter(owner=self)
         router.add(estimator=self.estimator,
                    method_mapping=MethodMapping().add(callee="fit", caller="fit"))
-        if isinstance(self.cv, str):  # "prefit": nothing is split
+        kind = _cv_kind(self.cv)
+        if kind == "prefit":  # nothing is split
             return router
-        if isinstance(self.cv, Integral) or _is_fraction(self.cv):
-            # the default splitters: fit picks the group-aware one when groups come
-            splitter = GroupShuffleSplit(n_splits=1) if _is_fraction(self.cv) \
-                else StratifiedGroupKFold()
-        else:
+        if kind == "splitter":
             splitter = check_cv(self.cv)
+        else:  # the default splitters: fit picks the group-aware one when groups come
+            splitter = GroupShuffleSplit(n_splits=1) if kind == "fraction" \
+                else StratifiedGroupKFold()
         router.add(splitter=splitter, method_mapping=MethodMapping().add(callee="split",
                                                                          caller="fit"))
         return router

@@ -208,6 +208,8 @@ def test_decision_function_and_proba_give_the_same_quality():
         ({"at_least_one": True}, "binary", ValueError, "at_least_one=True needs a multi-label"),
         ({}, "zero-two", ValueError, r"values in \[0, 1\]"),
         ({}, "soft-above-one", ValueError, "outside \\[0, 1\\]"),
+        ({}, "zero-one-two", ValueError,
+         r"^Unknown label type: multiclass-multioutput\. .*got continuous values outside"),
         ({}, "nan", ValueError, "NaN"),
     ],
 )
@@ -215,10 +217,39 @@ def test_errors(params, y_kind, err, match):
     """Check the parameter and target errors with their messages."""
     X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
     y = {"ml": Y, "multiclass": np.arange(60) % 3, "binary": np.arange(60) % 2,
-         "zero-two": Y * 2, "soft-above-one": Y * 0.5 + 0.6,
+         "zero-two": Y * 2, "soft-above-one": Y * 0.5 + 0.6, "zero-one-two": Y + np.eye(60, 3),
          "nan": np.where(np.eye(60, 3) > 0, np.nan, Y)}[y_kind]
     with pytest.raises(err, match=match):
         ThresholdOptimizedClassifier(LogisticRegression(), **params).fit(X, y)
+
+
+@pytest.mark.parametrize("cv, kind", [
+    ("prefit", "prefit"), (0.25, "fraction"), (3, "folds"), (np.int64(4), "folds"),
+    (KFold(3), "splitter"), ([(np.arange(30), np.arange(30, 60))], "splitter"),
+    (None, "splitter"),
+])
+def test_cv_kind_is_read_in_one_place(cv, kind):
+    """Check what each cv means, as the splitter, the routing and fit read it."""
+    from skthresh._classifier import _cv_kind
+
+    assert _cv_kind(cv) == kind
+
+
+def test_fold_jobs_return_an_estimator_only_for_refit_false():
+    """Check that a fold job sends back its fitted estimator only when it is kept."""
+    from skthresh._classifier import _fit_fold
+
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    train, test = np.arange(40), np.arange(40, 60)
+    args = (_ovr(), X, Y, train, test, {}, "predict_proba", 3, 1)
+    scores, est = _fit_fold(*args, keep_estimator=False)
+    assert scores.shape == (20, 3) and est is None
+    kept_scores, kept = _fit_fold(*args, keep_estimator=True)
+    np.testing.assert_array_equal(kept_scores, scores)
+    np.testing.assert_array_equal(kept.predict_proba(X[test]), scores)
+    clf = ThresholdOptimizedClassifier(_ovr(), cv=[(train, test)], refit=False,
+                                       optimizer="coordinate").fit(X, Y)
+    np.testing.assert_array_equal(clf.decision_scores(X[test]), scores)
 
 
 def test_estimator_without_scores_and_unfitted_prefit():
