@@ -26,7 +26,7 @@ from ._streaming import (
     every_row,
     is_streamed,
 )
-from ._validation import align_columns
+from ._validation import align_columns, check_scores
 from ._warnings import format_labels, warn
 from .exceptions import SkthreshWarning
 
@@ -64,7 +64,7 @@ def label_names(y_score) -> np.ndarray | None:
     return None if columns is None else np.asarray(columns, dtype=object)
 
 
-def _plain(value):
+def plain(value):
     """A NumPy scalar as the Python value it holds (names in messages)."""
     return value.item() if hasattr(value, "item") else value
 
@@ -102,7 +102,7 @@ def warn_unnamed(owner: str, names, y_score, reference: str) -> None:
     warn(SkthreshWarning(
         f"y_score has no label names, but {owner} was fitted with label "
         f"names: its columns are taken by position, in {reference}'s order "
-        f"{format_labels([_plain(n) for n in names])}. Pass a DataFrame "
+        f"{format_labels([plain(n) for n in names])}. Pass a DataFrame "
         "to have them matched by name."))
 
 
@@ -159,3 +159,36 @@ def read_inputs(y_score, y_true, sample_weight, start: Callable[[int, Where], Ta
     tally = start(n_labels, "partial_fit" if partial else "fit")
     tally.add(*rows)
     return Inputs(tally, None if partial else rows, names)
+
+
+def read_scores(y_score, names, n_labels: int, *, owner: str) -> tuple[np.ndarray, bool]:
+    """Scores to apply fitted thresholds to, their columns paired with the fitted labels.
+
+    Parameters
+    ----------
+    y_score : array-like or DataFrame
+        The scores (a DataFrame's columns are matched by name with ``names``).
+    names : ndarray or None
+        The label names the optimizer was fitted with.
+    n_labels : int
+        The number of labels it was fitted with.
+    owner : str
+        The optimizer's class name, as messages name it.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples, n_labels)
+        The validated scores.
+    was_1d : bool
+        Whether ``y_score`` was 1-D.
+    """
+    warn_unnamed(owner, names, y_score, reference="fit")
+    if names is not None and hasattr(y_score, "columns"):
+        y_score = align_columns(y_score, names, name="y_score", reference="fit")
+    scores, was_1d = check_scores(y_score)
+    if scores.shape[1] != n_labels:
+        raise ValueError(
+            f"y_score has {scores.shape[1]} label column(s), but the thresholds were "
+            f"learned for {n_labels}."
+        )
+    return scores, was_1d

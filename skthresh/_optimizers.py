@@ -19,14 +19,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
-from ._inputs import Inputs, Where, read_inputs, warn_unnamed
+from ._inputs import Inputs, Where, plain, read_inputs, read_scores
 from ._policies import apply_thresholds
-from ._scoring import SetMetric, get_set_metric, refuse_binary_name, tversky_from_counts
+from ._scoring import SetMetric, get_set_metric, refuse_binary_name
 from ._split import MultilabelStratifiedKFold
 from ._streaming import MetricTotals, ScoreTally
+from ._sweeps import coordinate_cuts, shared_threshold_cuts
 from ._validation import (
     align_columns,
-    check_scores,
     check_targets,
     check_thresholds,
     check_weights,
@@ -39,17 +39,6 @@ from .exceptions import SkthreshWarning, UndefinedThresholdWarning
 # (inf: every label takes the shared threshold), and the number of folds.
 _SHRINKAGE_GRID = (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, np.inf)
 _SHRINKAGE_FOLDS = 3
-
-
-def _names_of(y_score):
-    """The column names of a scores DataFrame, else None."""
-    columns = getattr(y_score, "columns", None)
-    return None if columns is None else np.asarray(columns, dtype=object)
-
-
-def _plain(value):
-    """A NumPy scalar as the Python value it holds (names and indices in messages)."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def shrink_toward(thresholds, shared: float, positives, strength: float) -> np.ndarray:
@@ -67,43 +56,6 @@ def shrink_toward(thresholds, shared: float, positives, strength: float) -> np.n
     positives = np.asarray(positives, dtype=np.float64)
     weight = np.zeros_like(positives) if np.isinf(strength) else positives / (positives + strength)
     return shared + weight * (thresholds - shared)
-
-
-def shared_threshold_cuts(ss: SortedScores, metric: SetMetric, zero_division: float = 0.0,
-                          rows=None):
-    """Best single threshold shared by all labels, among pooled-score candidates.
-
-    The candidates are those of :func:`skthresh._cuts.shared_candidates`.
-    ``rows`` (scores, targets, weights) are needed for the per-sample average only.
-
-    Returns
-    -------
-    threshold : float
-        The best shared threshold.
-    cuts : ndarray of int, shape (n_labels,)
-        The cuts it makes on each label.
-    """
-    candidates = ss.shared_candidates()
-    if metric.decomposable:
-        cuts = ss.cuts_from_thresholds(np.repeat(candidates[:, None], ss.n_labels, axis=1))
-        # (G, L) counts made C-ordered: numpy sums a row in another order when it is
-        # strided, so each candidate's labels must be summed in one order whatever the
-        # count path's memory layout, for exact ties between candidates to resolve alike
-        tp, fp, fn = (np.ascontiguousarray(c) for c in ss.counts_at_cuts(cuts))
-        values = metric.from_counts(tp, fp, fn, xp=np, zero_division=zero_division)
-        best = int(np.argmax(values))
-        return float(candidates[best]), cuts[best].copy()
-    if candidates.size > 128:
-        candidates = np.unique(np.quantile(candidates, np.linspace(0, 1, 128)))
-    scores, targets, weights = rows
-    values = np.array([
-        metric.score(targets, (scores >= c).astype(np.float64), weights,
-                     xp=np, zero_division=zero_division)
-        for c in candidates
-    ])
-    best = int(np.argmax(values))
-    threshold = float(candidates[best])
-    return threshold, ss.cuts_from_thresholds(np.full(ss.n_labels, threshold))
 
 
 class BaseThresholdOptimizer(BaseEstimator):
@@ -190,12 +142,20 @@ class BaseThresholdOptimizer(BaseEstimator):
 
     def _start(self, n_labels: int, where: Where):
         """Check the parameters against the inputs; the tally their rows are added to."""
-        self._check_params(n_labels, where)
+        metric = self._check_params(n_labels, where)
         earlier = self.__dict__.get("_partial") if where == "partial_fit" else None
         if earlier is not None:
             return earlier.tally
-        if where == "partial_fit":
-            self._warn_restart()
+        if where == "partial_fit" and hasattr(self, "thresholds_"):
+            warn(SkthreshWarning(  # a first partial_fit after a fit, whose rows it cannot add to
+                f"partial_fit after fit starts afresh: {type(self).__name__} now learns from "
+                "this chunk and the later ones only, not from the rows given to fit (fit "
+                "keeps no rows or counts to add to). To learn from every row, pass them all "
+                "to partial_fit, from the first chunk on."))
+        return self._new_tally(n_labels, metric, where)
+
+    def _new_tally(self, n_labels: int, metric: SetMetric, where: Where):
+        """An empty tally: the rows of a fit in memory, sorted exactly, or binned."""
         return ScoreTally(n_labels, self.n_bins, keep=where == "fit")
 
     def _learn(self, inputs: Inputs) -> None:
@@ -203,15 +163,6 @@ class BaseThresholdOptimizer(BaseEstimator):
         self.label_names_ = inputs.names
         self._fit_sorted(inputs.tally.sorted_scores(), get_set_metric(self.scoring),
                          inputs.rows)
-
-    def _warn_restart(self) -> None:
-        """Warn when a first ``partial_fit`` follows a ``fit``, whose rows it cannot add to."""
-        if hasattr(self, "thresholds_"):
-            warn(SkthreshWarning(
-                f"partial_fit after fit starts afresh: {type(self).__name__} now learns from "
-                "this chunk and the later ones only, not from the rows given to fit (fit "
-                "keeps no rows or counts to add to). To learn from every row, pass them all "
-                "to partial_fit, from the first chunk on."))
 
     def _check_params(self, n_labels: int, where: Where) -> SetMetric:
         """Every check of the parameters, against the inputs' labels and form, before any work.
@@ -326,7 +277,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         """Labels as messages name them: column names when fitted on a DataFrame, else indices."""
         indices = np.asarray(indices, dtype=np.int64)
         names = getattr(self, "label_names_", None)
-        return [_plain(label) for label in (indices if names is None else names[indices])]
+        return [plain(label) for label in (indices if names is None else names[indices])]
 
     def _warn_undefined(self, indices, message) -> None:
         """An :class:`UndefinedThresholdWarning` about the labels at ``indices``.
@@ -366,18 +317,8 @@ class BaseThresholdOptimizer(BaseEstimator):
 
     def _check_predict_scores(self, y_score) -> tuple[np.ndarray, bool]:
         check_is_fitted(self, "thresholds_")
-        warn_unnamed(type(self).__name__, getattr(self, "label_names_", None), y_score,
-                     reference="fit")
-        if getattr(self, "label_names_", None) is not None and hasattr(y_score, "columns"):
-            y_score = align_columns(y_score, self.label_names_, name="y_score",
-                                    reference="fit")
-        scores, was_1d = check_scores(y_score)
-        if scores.shape[1] != self.n_labels_:
-            raise ValueError(
-                f"y_score has {scores.shape[1]} label column(s), but the thresholds were "
-                f"learned for {self.n_labels_}."
-            )
-        return scores, was_1d
+        return read_scores(y_score, getattr(self, "label_names_", None), self.n_labels_,
+                           owner=type(self).__name__)
 
     def predict(self, y_score, *, at_least_one=False, max_labels=None):
         """Binary predictions ``y_score >= thresholds_``.
@@ -520,14 +461,8 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
         """
         return super().partial_fit(y_score, y_true, sample_weight)
 
-    def _start(self, n_labels: int, where: Where) -> MetricTotals:
-        """Check the parameters; set the thresholds; the sums of the metric to add rows to."""
-        metric = self._check_params(n_labels, where)
-        earlier = self.__dict__.get("_partial") if where == "partial_fit" else None
-        if earlier is not None:
-            return earlier.tally
-        if where == "partial_fit":
-            self._warn_restart()
+    def _new_tally(self, n_labels: int, metric: SetMetric, where: Where) -> MetricTotals:
+        """Set the thresholds; the sums of their metric, to add the rows to."""
         self.thresholds_ = check_thresholds(self.threshold, n_labels, name="threshold")
         self.n_labels_ = n_labels
         return MetricTotals(self.thresholds_, metric, self.zero_division)
@@ -644,121 +579,11 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         self.verbose = verbose
 
     def _learn_cuts(self, ss, metric, init_cuts, trainable, rows):
-        cuts = init_cuts.copy()
-        labels = np.flatnonzero(trainable)
-        if metric.average == "samples":
-            sweep = _SamplesSweep(*rows, ss, metric, cuts, self.zero_division)
-        else:
-            sweep = _CountSweep(ss, metric, cuts, self.zero_division)
-        n_passes = 1 if metric.average in ("macro", "weighted") else self.max_iter
-        self.n_iter_ = 0
-        for _ in range(n_passes):
-            self.n_iter_ += 1
-            changed = False
-            for c in labels:
-                changed |= sweep.update(c)
-            if self.verbose:
-                print(f"coordinate pass {self.n_iter_}: {metric.name or 'score'} = "
-                      f"{sweep.value():.6f}")
-            if not changed:
-                break
-        return sweep.cuts
-
-
-def _pick(values: np.ndarray, candidates: np.ndarray, current: int) -> tuple[int, bool]:
-    """Best candidate cut; among ties, the one closest to the current cut.
-
-    A tie never makes a label predict every row (cut 0): cut 0 is chosen only
-    when it scores strictly better than every other cut.
-    """
-    best = values.max()
-    tied = candidates[values >= best - 1e-12]
-    if len(tied) > 1:
-        tied = tied[tied > 0]
-    if current in tied:
-        return current, False
-    choice = int(tied[np.argmin(np.abs(tied - current))])
-    return choice, True
-
-
-class _CountSweep:
-    """Exact one-label sweeps for label-decomposable metrics."""
-
-    def __init__(self, ss, metric, cuts, zero_division):
-        self.ss, self.metric, self.cuts, self.zd = ss, metric, cuts, zero_division
-        self.tp, self.fp, self.fn = (x.copy() for x in ss.counts_at_cuts(cuts))
-        self.support = ss.total_pos
-
-    def value(self) -> float:
-        return float(self.metric.from_counts(self.tp, self.fp, self.fn, self.support,
-                                             xp=np, zero_division=self.zd))
-
-    def update(self, c: int) -> bool:
-        cand = self.ss.valid_cuts(c)
-        tp_c, fp_c, fn_c = self.ss.counts_at_cuts(cand, label=c)
-        if self.metric.average == "micro":
-            rest = [x.sum() - x[c] for x in (self.tp, self.fp, self.fn)]
-            values = tversky_from_counts(tp_c + rest[0], fp_c + rest[1], fn_c + rest[2],
-                                         self.metric.alpha, self.metric.beta, xp=np,
-                                         zero_division=self.zd)
-        else:  # macro / weighted: each label on its own
-            values = tversky_from_counts(tp_c, fp_c, fn_c, self.metric.alpha, self.metric.beta,
-                                         xp=np, zero_division=self.zd)
-        choice, changed = _pick(values, cand, int(self.cuts[c]))
-        if changed:
-            self.cuts[c] = choice
-            self.tp[c], self.fp[c], self.fn[c] = (x[0] for x in
-                                                 self.ss.counts_at_cuts(np.array([choice]), c))
-        return changed
-
-
-class _SamplesSweep:
-    """Exact one-label sweeps for the per-sample average (per-row counts kept)."""
-
-    def __init__(self, scores, targets, weights, ss, metric, cuts, zero_division):
-        self.metric, self.cuts, self.zd, self.ss = metric, cuts, zero_division, ss
-        self.targets, self.weights = targets, weights
-        self.order = np.argsort(scores, axis=0, kind="stable")
-        n = scores.shape[0]
-        self.pred = np.zeros(scores.shape, dtype=bool)
-        for c in range(scores.shape[1]):
-            self.pred[self.order[cuts[c]:, c], c] = True
-        self.tp = (self.pred * targets).sum(axis=1)
-        self.fp = (self.pred * (1 - targets)).sum(axis=1)
-        self.fn = ((~self.pred) * targets).sum(axis=1)
-        self.n = n
-
-    def _index(self, tp, fp, fn):
-        return tversky_from_counts(tp, fp, fn, self.metric.alpha, self.metric.beta, xp=np,
-                                   zero_division=self.zd)
-
-    def value(self) -> float:
-        return float(np.average(self._index(self.tp, self.fp, self.fn), weights=self.weights))
-
-    def update(self, c: int) -> bool:
-        y = self.targets[:, c]
-        on = self.pred[:, c]
-        tp0 = self.tp - on * y
-        fp0 = self.fp - on * (1 - y)
-        fn0 = self.fn - (~on) * y
-        f_on = self._index(tp0 + y, fp0 + (1 - y), fn0) * self.weights
-        f_off = self._index(tp0, fp0, fn0 + y) * self.weights
-        order = self.order[:, c]
-        zero = np.zeros(1)
-        below_off = np.concatenate([zero, np.cumsum(f_off[order])])
-        above_on = np.concatenate([np.cumsum(f_on[order][::-1])[::-1], zero])
-        cand = self.ss.valid_cuts(c)
-        values = (below_off + above_on)[cand] / self.weights.sum()
-        choice, changed = _pick(values, cand, int(self.cuts[c]))
-        if changed:
-            self.cuts[c] = choice
-            new_on = np.zeros(self.n, dtype=bool)
-            new_on[order[choice:]] = True
-            self.pred[:, c] = new_on
-            self.tp = tp0 + new_on * y
-            self.fp = fp0 + new_on * (1 - y)
-            self.fn = fn0 + (~new_on) * y
-        return changed
+        cuts, self.n_iter_ = coordinate_cuts(ss, metric, init_cuts, trainable, rows,
+                                             max_iter=self.max_iter,
+                                             zero_division=self.zero_division,
+                                             verbose=self.verbose)
+        return cuts
 
 
 class SGLThresholdOptimizer(BaseThresholdOptimizer):

@@ -54,6 +54,10 @@ class Progress:
         """Seconds since the reporter was made."""
         return time.perf_counter() - self.start
 
+    def active(self, level: int = 1) -> bool:
+        """Whether a periodic line of ``level`` is printed or logged (worth computing)."""
+        return self.verbose >= level or logger.isEnabledFor(logging.DEBUG)
+
     def _print(self, text: str) -> None:
         stream = sys.stdout if self.stream is None else self.stream
         print(text, file=stream, flush=True)
