@@ -43,6 +43,7 @@ from sklearn.utils.validation import (
 
 from ._optimizers import OPTIMIZERS, BaseThresholdOptimizer
 from ._policies import apply_thresholds
+from ._progress import Progress
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric, is_binary_name, refuse_binary_name
 from ._split import MultilabelStratifiedGroupKFold, MultilabelStratifiedKFold
@@ -55,8 +56,6 @@ from ._validation import (
     check_weights,
 )
 from ._warnings import warn
-
-logger = logging.getLogger("skthresh")
 
 
 def _estimator_has(attr):
@@ -570,10 +569,11 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                 "When refit=False, cv must give a single split (a float cv, or one "
                 f"(train, test) pair); got {len(splits)} splits."
             )
-        if self.verbose:
-            print(f"Fitting {len(splits)} fold(s) of {type(self.estimator).__name__} "
-                  f"for out-of-fold {method} scores")
-        logger.debug("out-of-fold scores from %d split(s), response %s", len(splits), method)
+        progress = Progress(self.verbose)
+        progress.message(f"Fitting {len(splits)} fold(s) of {type(self.estimator).__name__} "
+                         f"for out-of-fold {method} scores", log_level=logging.DEBUG,
+                         log_text=f"out-of-fold scores from {len(splits)} split(s), "
+                                  f"response {method}")
         results = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
                                n_labels, self._positive, keep_estimator=not self.refit)
@@ -585,11 +585,11 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         for k, ((train, test), (fold_scores, _)) in enumerate(zip(splits, results)):
             scores[test] = fold_scores
             fold_of_row[test] = k
-            logger.debug("fold %d/%d: fitted on %d rows, scored %d", k + 1, len(splits),
-                         len(train), len(test))
-            if self.verbose > 1:
-                print(f"[fold {k + 1}/{len(splits)}] fitted on {len(train)} rows, "
-                      f"scored {len(test)} held-out rows")
+            progress.message(f"[fold {k + 1}/{len(splits)}] fitted on {len(train)} rows, "
+                             f"scored {len(test)} held-out rows", level=2,
+                             log_level=logging.DEBUG,
+                             log_text=f"fold {k + 1}/{len(splits)}: fitted on {len(train)} "
+                                      f"rows, scored {len(test)}")
         if self.refit:
             self.estimator_ = _fit_inner(clone(self.estimator), X, y_fit, est_params)
         else:
@@ -612,10 +612,10 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         self.optimizer_ = optimizer.fit(self._named(scores[covered]), targets[covered], weights)
         self.thresholds_ = self.optimizer_.thresholds_
         self.best_score_ = self.optimizer_.best_score_
-        if self.verbose:
-            name = get_set_metric(self._objective()).name
-            print(f"Learned {len(self.thresholds_)} threshold(s) with "
-                  f"{type(optimizer).__name__}: out-of-fold {name} = {self.best_score_:.4f}")
+        name = get_set_metric(self._objective()).name
+        Progress(self.verbose).message(
+            f"Learned {len(self.thresholds_)} threshold(s) with "
+            f"{type(optimizer).__name__}: out-of-fold {name} = {self.best_score_:.4f}")
         if self.store_cv_results:
             self.cv_results_ = self._per_fold_results(optimizer, scores, targets, fold_of_row,
                                                       sample_weight)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import sys
-import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -35,6 +34,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._progress import Progress
 from ._validation import resolve_device
 from ._warnings import warn
 from .exceptions import SkthreshWarning
@@ -57,30 +57,11 @@ def _resolve_dtype(dtype) -> torch.dtype:
     return resolved
 
 
-class _Progress:
-    """A tiny progress bar on stderr: ``TorchEmbedder: [#####.....] 5/10 batches``."""
-
-    def __init__(self, total: int, enabled: bool, stream=None, width: int = 30,
-                 every: float = 0.1):
-        self.total, self.enabled, self.width = total, enabled and total > 0, width
-        self.stream = sys.stderr if stream is None else stream
-        self.start = time.perf_counter()
-        self.last, self.every = -float("inf"), every
-
-    def update(self, done: int) -> None:
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if done < self.total and now - self.last < self.every:
-            return  # redraw at most every ``every`` seconds, and at the end
-        self.last = now
-        filled = int(self.width * done / self.total)
-        elapsed = now - self.start
-        self.stream.write(f"\rTorchEmbedder: [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{done}/{self.total} batches, {elapsed:.1f}s")
-        if done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
+def _bar(done: int, total: int, seconds: float, width: int = 30) -> str:
+    """A progress line: ``TorchEmbedder: [#####.....] 5/10 batches, 1.2s``."""
+    filled = int(width * done / total)
+    return (f"TorchEmbedder: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} batches, "
+            f"{seconds:.1f}s")
 
 
 def _is_sequence_of_clips(X) -> bool:
@@ -157,8 +138,9 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
     pad_value : float, default=0.0
         Value that pads variable-length clips when ``pooling=None``; finite.
     verbose : int, default=0
-        ``> 0`` draws a progress bar (batches done, seconds) on stderr in
-        :meth:`transform`.
+        ``> 0`` writes a progress bar (batches done, seconds) to stderr in
+        :meth:`transform`, one line at most every second and the last one
+        (each line is also logged on the ``skthresh`` logger at DEBUG).
 
     Attributes
     ----------
@@ -352,7 +334,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
         was_training = module.training
         module.to(device)
         module.eval()
-        progress = _Progress(len(batches), self.verbose > 0)
+        progress = Progress(self.verbose, stream=sys.stderr)
         outputs: list[tuple[np.ndarray, np.ndarray]] = []
         try:
             with torch.inference_mode():
@@ -360,7 +342,8 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
                     tensor = torch.as_tensor(batch).to(device=device, dtype=dtype)
                     out = self._forward(module, tensor, done)
                     outputs.append((rows, out))
-                    progress.update(done)
+                    progress.tick(_bar(done, len(batches), progress.elapsed()),
+                                  last=done == len(batches))
         finally:
             module.train(was_training)
 

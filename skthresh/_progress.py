@@ -62,8 +62,8 @@ class Progress:
         stream = sys.stdout if self.stream is None else self.stream
         print(text, file=stream, flush=True)
 
-    def message(self, text: str, *, level: int | None = 1,
-                log_level: int = logging.INFO) -> None:
+    def message(self, text: str, *, level: int | None = 1, log_level: int = logging.INFO,
+                log_text: str | None = None) -> None:
         """Print ``text`` when ``verbose >= level``; log it at ``log_level`` in any case.
 
         Parameters
@@ -74,8 +74,11 @@ class Progress:
             The smallest ``verbose`` that prints it; None: logged only.
         log_level : int, default=logging.INFO
             Its level on the ``skthresh`` logger.
+        log_text : str or None, default=None
+            The logged wording, when it differs from the printed one (a
+            terser record of the same event); None logs ``text``.
         """
-        logger.log(log_level, text)
+        logger.log(log_level, text if log_text is None else log_text)
         if level is not None and self.verbose >= level:
             self._print(text)
 

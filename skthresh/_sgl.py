@@ -41,6 +41,7 @@ import torch
 from torch.optim.adam import adam
 
 from ._cuts import RankProblem
+from ._progress import Progress
 from ._scoring import SetMetric
 
 
@@ -292,7 +293,8 @@ def learn_positions(
     device : torch.device
         Where the tensors live (CPU or CUDA): the same code runs on both.
     verbose : int, default=0
-        Print the metric every epoch when > 1, a summary when 1.
+        Print a summary when > 0, and the metric of the epochs when > 1
+        (rate-limited by :class:`~skthresh._progress.Progress`, the last always).
     zero_division : float, default=0.0
         Value of undefined per-label or per-row scores.
 
@@ -350,6 +352,7 @@ def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate
     best_t = t.clone()
     curve: list[float] = []
     no_change = 0
+    progress = Progress(verbose)
     for epoch in range(max_iter):
         value, grad_t, grad_s = objective(t, s)
         better = value > best_value + tol
@@ -357,17 +360,18 @@ def _learn_positions(problem, metric, t_init, trainable, max_iter, learning_rate
         best_t = torch.where(better[:, None], t, best_t)
         curve.append(float(value[0]))
         no_change = 0 if bool(better.any()) else no_change + 1
-        if verbose > 1:
-            print(f"SGL epoch {epoch + 1}: {metric.name or 'score'} = {curve[-1]:.6f}")
-        if no_change >= n_iter_no_change:
+        stop = no_change >= n_iter_no_change
+        if progress.active(2):
+            progress.tick(f"SGL epoch {epoch + 1}: {metric.name or 'score'} = {curve[-1]:.6f}",
+                          level=2, last=stop or epoch + 1 == max_iter)
+        if stop:
             break
         # Adam minimises the loss -metric; untrainable labels get no gradient
         grad_t = torch.where(mask, -grad_t, 0.0)
         adam_step(torch.stack([grad_t, -grad_s]) if learn_sigma else grad_t)
         t.clamp_(lo, hi)
         s.clamp_(min=1e-3)
-    if verbose == 1:
-        print(f"SGL: {len(curve)} epochs, best {metric.name or 'score'} = "
-              f"{float(best_value.max()):.6f}")
+    progress.message(f"SGL: {len(curve)} epochs, best {metric.name or 'score'} = "
+                     f"{float(best_value.max()):.6f}")
     positions = best_t.median(dim=0).values if n_bootstrap else best_t[0]
     return positions.cpu().numpy(), curve

@@ -355,13 +355,22 @@ def test_fit_inside_a_callers_inference_mode(multilabel_scores, scoring):
     np.testing.assert_array_equal(inside.thresholds_, outside.thresholds_)
 
 
-def test_verbose_prints_progress(multilabel_scores, capsys):
-    """Check that verbose=2 prints one line per epoch."""
+def test_verbose_prints_progress(multilabel_scores, capsys, monkeypatch):
+    """Check that verbose=2 prints the epochs (one line each without a rate limit, else the
+    first and the last) and the summary, on stdout."""
+    from skthresh import _progress
+
     scores, y = multilabel_scores
-    opt = SGLThresholdOptimizer(device="cpu", verbose=2, max_iter=5,
-                                n_iter_no_change=100).fit(scores, y)
+    params = dict(device="cpu", verbose=2, max_iter=5, n_iter_no_change=100)
+    monkeypatch.setattr(_progress, "MIN_INTERVAL", 0.0)
+    opt = SGLThresholdOptimizer(**params).fit(scores, y)
     out = capsys.readouterr().out
     assert out.count("SGL epoch") == opt.n_iter_ == 5
+    assert "SGL: 5 epochs, best f1_micro = " in out
+    monkeypatch.setattr(_progress, "MIN_INTERVAL", 3600.0)
+    SGLThresholdOptimizer(**params).fit(scores, y)
+    epochs = [line for line in capsys.readouterr().out.splitlines() if "SGL epoch" in line]
+    assert [line.split(":")[0] for line in epochs] == ["SGL epoch 1", "SGL epoch 5"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         CoordinateThresholdOptimizer(verbose=1).fit(scores, y)
