@@ -527,7 +527,8 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0
-        Print the metric after each pass when > 0.
+        Print the metric after each pass when > 0 (at most one line a second,
+        and the last pass), to standard output.
 
     Attributes
     ----------
@@ -579,10 +580,9 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         self.verbose = verbose
 
     def _learn_cuts(self, ss, metric, init_cuts, trainable, rows):
-        cuts, self.n_iter_ = coordinate_cuts(ss, metric, init_cuts, trainable, rows,
-                                             max_iter=self.max_iter,
-                                             zero_division=self.zero_division,
-                                             verbose=self.verbose)
+        cuts, self.n_iter_ = coordinate_cuts(
+            ss, metric, init_cuts, trainable, rows, max_iter=self.max_iter,
+            zero_division=self.zero_division, verbose=self.verbose)
         return cuts
 
 
@@ -663,7 +663,8 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0
-        1 prints a summary, 2 the metric at every epoch.
+        1 prints a summary, 2 also the metric of the epochs (at most one line
+        a second, the first and the last always), to standard output.
 
     Attributes
     ----------

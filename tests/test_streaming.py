@@ -240,7 +240,8 @@ def test_one_label_memory_map(tmp_path):
 
 
 def test_streamed_fit_reports_progress(tmp_path, monkeypatch, capsys, caplog):
-    """Check the passes and chunks on stderr (verbose) and on the skthresh logger."""
+    """Check the passes and chunks on stderr (verbose: the reporter's stream chosen by
+    _streaming, so a program's stdout stays its own) and on the skthresh logger."""
     s, y = _data(2000)
     monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 500 * 12)
     ms, my = _maps(tmp_path, s, y)
@@ -393,3 +394,34 @@ def test_scalar_sample_weight_on_a_memory_map_is_every_rows_weight(tmp_path, opt
     assert weighted.best_score_ == pytest.approx(plain.best_score_)
     with pytest.raises(ValueError, match="sample_weight, a single number.*got -1.0"):
         clone(optimizer).fit(ms, my, sample_weight=-1.0)
+
+
+@pytest.mark.parametrize("make", [CoordinateThresholdOptimizer, FixedThresholdOptimizer])
+def test_every_input_takes_the_one_route(tmp_path, monkeypatch, make):
+    """Check that arrays, DataFrames, memory maps and partial_fit chunks all enter through
+    _inputs.read_inputs, once per call, and give it what fit needs: the rows in memory only
+    for an in-memory fit, the label names of a DataFrame."""
+    pd = pytest.importorskip("pandas")
+    from skthresh import _optimizers
+
+    calls = []
+    route = _optimizers.read_inputs
+
+    def spy(*args, **kwargs):
+        inputs = route(*args, **kwargs)
+        calls.append((inputs.rows is not None, None if inputs.names is None
+                      else list(inputs.names)))
+        return inputs
+
+    monkeypatch.setattr(_optimizers, "read_inputs", spy)
+    s, y = _data(400, 3)
+    ms, my = _maps(tmp_path, s, y)
+    frame = pd.DataFrame(s, columns=["a", "b", "c"])
+    make().fit(s, y)
+    make().fit(frame, y)
+    make().fit(ms, my)
+    chunked = make().partial_fit(frame[:200], y[:200])
+    with pytest.warns(SkthreshWarning, match="y_score has no label names"):
+        chunked.partial_fit(s[200:], y[200:])
+    assert calls == [(True, None), (True, ["a", "b", "c"]), (False, None),
+                     (False, ["a", "b", "c"]), (False, ["a", "b", "c"])]
