@@ -17,6 +17,7 @@ _LAZY = {
     "SetMetric": "._scoring",
     "ThresholdCurveDisplay": "._display",
     "ThresholdOptimizedClassifier": "._classifier",
+    "ThresholdReportDisplay": "._display",
     "ThresholdsFile": ".thresholds_io",
     "TorchEmbedder": "._embedder",
     "apply_thresholds": "._policies",
@@ -36,6 +37,7 @@ __all__ = [  # the names of _LAZY, and the version
     "SetMetric",
     "ThresholdCurveDisplay",
     "ThresholdOptimizedClassifier",
+    "ThresholdReportDisplay",
     "ThresholdsFile",
     "TorchEmbedder",
     "__version__",
@@ -48,7 +50,7 @@ __all__ = [  # the names of _LAZY, and the version
 
 if TYPE_CHECKING:  # for type checkers and IDEs; not run
     from ._classifier import ThresholdOptimizedClassifier
-    from ._display import SGLCurveDisplay, ThresholdCurveDisplay
+    from ._display import SGLCurveDisplay, ThresholdCurveDisplay, ThresholdReportDisplay
     from ._embedder import TorchEmbedder
     from ._optimizers import (
         CoordinateThresholdOptimizer,
