@@ -1,11 +1,12 @@
 """The ``skthresh`` command line: learn, apply and evaluate thresholds on score files.
 
-Three sub-commands work on score matrices that a model already wrote to disk::
+Four sub-commands work on score matrices that a model already wrote to disk::
 
     skthresh fit --scores val_scores.npy --labels val_labels.npy --out thresholds.json
     skthresh apply --scores test_scores.npy --thresholds thresholds.json --out pred.npy
     skthresh evaluate --scores test_scores.npy --labels test_labels.npy \\
         --thresholds thresholds.json
+    skthresh report --scores val_scores.npy --labels val_labels.npy
 
 and ``skthresh demo`` shows learned thresholds against the 0.5 cut on
 synthetic scores, with no file of the user's.
@@ -24,6 +25,7 @@ has its own module, imported by the commands when they run:
 - ``_cli_write``: predictions written row chunk by row chunk;
 - ``_cli_messages``: one-line errors, library messages in option names;
 - ``_cli_help``: the help texts;
+- ``_cli_report``: ``skthresh report``, each threshold with a bootstrap interval;
 - :mod:`skthresh.thresholds_io`: the thresholds file (public).
 
 This module imports only the standard library at import time (numpy and the
@@ -260,6 +262,13 @@ def _print_figures(names: list[str], figures: dict) -> None:
         print(f"{average + ' avg':>{width}}  {p:9.4f}  {r:9.4f}  {f:9.4f}  {total:9d}")
 
 
+def _cmd_report(args) -> int:
+    """``skthresh report``: each label's threshold with a bootstrap interval."""
+    from ._cli_report import run_report
+
+    return run_report(args)
+
+
 def _cmd_demo(args) -> int:
     """``skthresh demo``: learned thresholds against the 0.5 cut on synthetic scores."""
     from ._demo import run_demo
@@ -269,14 +278,15 @@ def _cmd_demo(args) -> int:
 
 
 # ---------------------------------------------------------------- parser
-def _int_at_least(text: str, low: int) -> int:
-    """``text`` as an integer >= ``low``; argparse names the option in the message."""
+def _int_at_least(text: str, low: int, high: int | None = None) -> int:
+    """``text`` as an integer >= ``low`` (and <= ``high``); argparse names the option."""
+    wanted = f">= {low}" if high is None else f"in [{low}, {high}]"
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}") from None
-    if value < low:
-        raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {value}")
+        raise argparse.ArgumentTypeError(f"expected an integer {wanted}, got {text!r}") from None
+    if value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(f"expected an integer {wanted}, got {value}")
     return value
 
 
@@ -301,23 +311,31 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _number_in(text: str, low: float, high: float | None = None) -> float:
+    """A finite number > ``low`` and < ``high`` (None: >= ``low``, no upper bound)."""
+    value = _finite_float(text)
+    if value < low if high is None else not low < value < high:
+        wanted = f">= {low:g}" if high is None else f"in ({low:g}, {high:g})"
+        raise argparse.ArgumentTypeError(f"expected a number {wanted}, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``skthresh`` command.
 
     Returns
     -------
     parser : argparse.ArgumentParser
-        Its sub-commands are fit, apply, evaluate and demo.
+        Its sub-commands are fit, apply, evaluate, report and demo.
     """
-    from . import __version__
-    from ._cli_help import APPLY_EPILOG, DEMO_EPILOG, EPILOG, EVALUATE_EPILOG, FIT_EPILOG
+    from . import __version__, _cli_help
 
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Learn, apply and evaluate per-label decision thresholds of a "
                     "multi-label classifier from score files.",
-        epilog=EPILOG,
+        epilog=_cli_help.EPILOG,
         formatter_class=formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -357,20 +375,23 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--max-labels", type=_positive_int, metavar="K",
                          help="keep at most K labels per row (largest score - threshold)")
 
+    def method_options(sub):
+        sub.add_argument("--scoring", default="f1_micro", metavar="METRIC",
+                         help="metric to maximise: f1_micro (default), f1_macro, f2_micro, "
+                              "jaccard_samples, ... (<f1|f<beta>|jaccard>_<micro|macro|"
+                              "samples|weighted>)")
+        sub.add_argument("--method", choices=METHODS, default="sgl",
+                         help="sgl: surrogate gradient learning (default); coordinate: exact "
+                              "per-label search; fixed: one constant threshold")
+
     fit = command(
         "fit", "learn one threshold per label and write them to a JSON file",
         "Learn one threshold per label from validation scores and labels, and write them "
         "(with the label names, metric, method and skthresh version) to a JSON file.",
-        FIT_EPILOG)
+        _cli_help.FIT_EPILOG)
     scores_option(fit)
     labels_option(fit, "0/1 or soft targets in [0, 1]")
-    fit.add_argument("--scoring", default="f1_micro", metavar="METRIC",
-                     help="metric to maximise: f1_micro (default), f1_macro, f2_micro, "
-                          "jaccard_samples, ... (<f1|f<beta>|jaccard>_<micro|macro|samples|"
-                          "weighted>)")
-    fit.add_argument("--method", choices=METHODS, default="sgl",
-                     help="sgl: surrogate gradient learning (default); coordinate: exact "
-                          "per-label search; fixed: one constant threshold")
+    method_options(fit)
     fit.add_argument("--threshold", type=_finite_float, metavar="T",
                      help="the constant of --method fixed (default 0.5)")
     fit.add_argument("--device", metavar="DEVICE",
@@ -383,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     apply = command(
         "apply", "turn scores into 0/1 predictions with learned thresholds",
         "Predict labels: score >= threshold for each label, then the optional policies.",
-        APPLY_EPILOG)
+        _cli_help.APPLY_EPILOG)
     scores_option(apply)
     thresholds_option(apply)
     apply.add_argument("--out", required=True, metavar="FILE",
@@ -394,18 +415,39 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", "print per-label and averaged precision, recall and F1",
         "Apply the thresholds and print per-label precision, recall, F1 and support, and "
         "their micro, macro, weighted and samples averages.",
-        EVALUATE_EPILOG)
+        _cli_help.EVALUATE_EPILOG)
     scores_option(evaluate)
     labels_option(evaluate, "0/1")
     thresholds_option(evaluate)
     policy_options(evaluate)
+
+    report = command(
+        "report", "each label's threshold with a bootstrap interval, untunable ones flagged",
+        "Learn the thresholds as `skthresh fit` does and again on bootstrap resamples of the "
+        "rows; print each label's threshold, interval, positives, spread and untunable flag.",
+        _cli_help.REPORT_EPILOG)
+    scores_option(report)
+    labels_option(report, "0/1 or soft targets in [0, 1]")
+    method_options(report)
+    report.add_argument("--level", type=lambda t: _number_in(t, 0, 1), default=0.9,
+                        metavar="P", help="coverage of the intervals, in (0, 1) (default 0.9)")
+    report.add_argument("--n-resamples", type=lambda t: _int_at_least(t, 2), default=100,
+                        metavar="N", help="bootstrap fits, an integer >= 2 (default 100)")
+    report.add_argument("--seed", type=lambda t: _int_at_least(t, 0, 2**32 - 1), default=0,
+                        metavar="S", help="seed of the resamples, in [0, 2**32 - 1] (default 0)")
+    report.add_argument("--min-positives", type=_non_negative_int, default=5, metavar="K",
+                        help="labels with fewer positives are untunable (default 5)")
+    report.add_argument("--max-spread", type=lambda t: _number_in(t, 0), default=0.3,
+                        metavar="X", help="labels of larger spread are untunable (default 0.3)")
+    report.add_argument("--out", metavar="FILE",
+                        help="write the table to a .csv or .tsv file instead of printing it")
 
     demo = command(
         "demo", "learned thresholds against the 0.5 cut on synthetic scores",
         "Learn thresholds on synthetic validation scores (generated here, nothing is "
         "downloaded) and compare them with the 0.5 cut on a second, held-out draw: micro- "
         "and macro-F1, and the time each method took.",
-        DEMO_EPILOG)
+        _cli_help.DEMO_EPILOG)
     demo.add_argument("--n-samples", type=_positive_int, default=10_000, metavar="N",
                       help="rows of each draw, validation and test (default 10000)")
     demo.add_argument("--n-labels", type=_positive_int, default=200, metavar="L",
@@ -436,7 +478,7 @@ def main(argv=None) -> int:
     from ._cli_messages import CLIError, cli_words, one_line, show_warning
 
     commands = {"fit": _cmd_fit, "apply": _cmd_apply, "evaluate": _cmd_evaluate,
-                "demo": _cmd_demo}
+                "report": _cmd_report, "demo": _cmd_demo}
     with warnings.catch_warnings():
         warnings.showwarning = show_warning
         try:

@@ -4,13 +4,14 @@ Standard library only (no import at all): the parser reads them for ``--help``.
 """
 
 __all__ = ["APPLY_EPILOG", "DEMO_EPILOG", "EPILOG", "EVALUATE_EPILOG", "FILES_NOTE",
-           "FIT_EPILOG"]
+           "FIT_EPILOG", "REPORT_EPILOG"]
 
 EPILOG = """\
 commands:
   fit        learn one threshold per label from validation scores and labels
   apply      turn scores into 0/1 predictions with learned thresholds
   evaluate   per-label and averaged precision, recall and F1 of the thresholds
+  report     each label's threshold with a bootstrap interval; untunable ones flagged
   demo       learned thresholds against the 0.5 cut on synthetic scores (no files)
 
 examples:
@@ -19,6 +20,7 @@ examples:
   skthresh apply --scores test_scores.npy --thresholds thresholds.json --out pred.npy
   skthresh evaluate --scores test_scores.npy --labels test_labels.npy \\
       --thresholds thresholds.json
+  skthresh report --scores val_scores.npy --labels val_labels.npy
 
 `skthresh COMMAND --help` lists the options and examples of a command.
 """
@@ -71,6 +73,26 @@ examples:
   # the same with at most 3 labels per row
   skthresh evaluate --scores test.npz --scores-key scores --labels test.npz \\
       --labels-key labels --thresholds thresholds.json --max-labels 3
+""" + FILES_NOTE
+
+REPORT_EPILOG = """\
+examples:
+  # each label's threshold with a 90% interval from 100 bootstrap fits
+  skthresh report --scores val_scores.npy --labels val_labels.npy
+
+  # the exact per-label search, 95% intervals, the table written to a CSV file
+  skthresh report --scores val_scores.csv --labels val_labels.csv --method coordinate \\
+      --level 0.95 --out report.csv
+
+The thresholds are learned as `skthresh fit` learns them (same files, same
+options), then again on --n-resamples bootstrap resamples of the rows: low
+and high are the interval's ends. spread is the share of rows the interval
+leaves undecided (score in [low, high)), relative to the label's positives
+and scaled to read as one standard deviation. A label is untunable when it
+has fewer than --min-positives positives or a spread above --max-spread: its
+threshold is a guess, and the threshold shared by all labels (safe_threshold
+in --out) is the safer choice. The rows are resampled in memory, so a .npy
+file is read whole here (fit streams it). This costs --n-resamples + 1 fits.
 """ + FILES_NOTE
 
 DEMO_EPILOG = """\

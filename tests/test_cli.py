@@ -278,7 +278,8 @@ def test_cli_errors_exit_1_with_one_line(files, run_cli):
 
 def test_cli_help_shows_examples(files, run_cli):
     """Check that each command's --help shows its own examples, and the global one an overview."""
-    helps = {cmd: run_cli(cmd, "--help") for cmd in ("fit", "apply", "evaluate", "demo")}
+    helps = {cmd: run_cli(cmd, "--help") for cmd in ("fit", "apply", "evaluate", "report",
+                                                     "demo")}
     assert all(out.returncode == 0 for out in helps.values())
     fit = helps["fit"].stdout
     assert "--scores FILE" in fit and "--method {sgl,coordinate,fixed}" in fit
@@ -294,7 +295,7 @@ def test_cli_help_shows_examples(files, run_cli):
         helps["apply"].stdout
     overview = run_cli("--help")
     assert overview.returncode == 0
-    for cmd in ("fit", "apply", "evaluate", "demo"):
+    for cmd in ("fit", "apply", "evaluate", "report", "demo"):
         assert f"skthresh {cmd}" in overview.stdout
     assert "COMMAND --help" in overview.stdout
 
@@ -342,6 +343,12 @@ def test_cli_help_shows_examples(files, run_cli):
       "missing/x.json"], "the folder missing does not exist."),
     (["apply", "--scores", "one_label.npy", "--thresholds", "one.json", "--out", "p.npy",
       "--at-least-one"], "--at-least-one needs two labels or more"),
+    (["report", "--scores", "val_scores.npy", "--labels", "val_labels.npy", "--out",
+      "report.json"], "--out: unknown file type '.json'; use .csv or .tsv."),
+    (["report", "--scores", "val_scores.npy", "--labels", "bad_labels.npy"],
+     "bad_labels.npy: labels must hold values in [0, 1]"),
+    (["report", "--scores", "val_scores.npy", "--labels", "val_labels.npy", "--scoring",
+      "auc"], "--scoring: unknown metric 'auc'"),
 ])
 def test_cli_error_messages(in_dir, capsys, argv, message):
     """Check the one-line error messages and exit status 1 of bad inputs."""
@@ -441,6 +448,8 @@ def test_cli_numeric_csv_header_is_never_read_silently(files, run_cli):
     ("apply", "test_scores.npy"),
     ("apply", "guard.json"),
     ("apply", "guard_hardlink.json"),
+    ("report", "val_labels.npy"),
+    ("report", "scores_link.npy"),
 ])
 def test_cli_refuses_to_overwrite_an_input(files, run_cli, command, out):
     """Check that --out naming an input (relative, absolute, symlink, hard link) is refused."""
@@ -454,8 +463,8 @@ def test_cli_refuses_to_overwrite_an_input(files, run_cli, command, out):
     out = out.replace("ABSOLUTE", str(d))
     inputs = sorted(d.glob("*.npy")) + [d / "guard.json"]
     before = {p: p.read_bytes() for p in inputs}
-    if command == "fit":
-        argv = ["fit", "--scores", "val_scores.npy", "--labels", "val_labels.npy",
+    if command in ("fit", "report"):
+        argv = [command, "--scores", "val_scores.npy", "--labels", "val_labels.npy",
                 "--method", "fixed", "--out", out]
     else:
         argv = ["apply", "--scores", "test_scores.npy", "--thresholds", "guard.json",
@@ -959,6 +968,22 @@ def test_cli_apply_reads_npy_scores_by_row_chunks(chunked_files, run_cli, monkey
       "--threshold", "nan"], "argument --threshold: expected a finite number, got 'nan'"),
     (["fit", "--scores", "s.npy", "--labels", "l.npy", "--out", "t.json", "--method", "fixed",
       "--threshold", "high"], "argument --threshold: expected a number, got 'high'"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--level", "1"],
+     "argument --level: expected a number in (0, 1), got '1'"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--level", "nan"],
+     "argument --level: expected a finite number, got 'nan'"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--n-resamples", "1"],
+     "argument --n-resamples: expected an integer >= 2, got 1"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--seed", "-1"],
+     "argument --seed: expected an integer in [0, 4294967295], got -1"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--seed", str(2 ** 32)],
+     "argument --seed: expected an integer in [0, 4294967295], got 4294967296"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--min-positives", "2.5"],
+     "argument --min-positives: expected an integer >= 0, got '2.5'"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--max-spread", "-0.1"],
+     "argument --max-spread: expected a number >= 0, got '-0.1'"),
+    (["report", "--scores", "s.npy", "--labels", "l.npy", "--method", "best"],
+     "argument --method: invalid choice: 'best'"),
 ])
 def test_cli_numeric_options_are_checked_when_parsed(capsys, argv, message):
     """Check that every numeric option is refused at parse time, by name (exit status 2).
@@ -985,3 +1010,96 @@ def test_cli_demo_takes_large_seeds(run_cli, monkeypatch):
     monkeypatch.setattr(_demo, "run_demo", lambda **kw: seen.update(kw))
     assert run_cli("demo", "--seed", str(2 ** 70)).returncode == 0
     assert seen == {"n_samples": 10_000, "n_labels": 200, "seed": 2 ** 70}
+
+
+# ---------------------------------------------------------------- report
+@pytest.fixture
+def report_files(in_dir):
+    """80 rows x 3 named labels in CSV files; 'siren' has 3 positives."""
+    rng = np.random.default_rng(7)
+    y = (rng.random((80, 3)) < [0.4, 0.25, 0.0]).astype(np.int8)
+    y[[5, 40, 70], 2] = 1
+    scores = np.clip(0.35 * y + 0.65 * rng.random(y.shape), 0, 1)
+    names = ["dog", "cat", "siren"]
+    _write_table(in_dir / "rep_scores.csv", scores, names)
+    _write_table(in_dir / "rep_labels.csv", y, names)
+    return {"scores": scores, "labels": y, "names": names}
+
+
+def _report_argv(*extra):
+    return ["report", "--scores", "rep_scores.csv", "--labels", "rep_labels.csv",
+            "--method", "coordinate", "--n-resamples", "20", *extra]
+
+
+def test_cli_report_prints_one_row_per_label_and_flags_rare_ones(report_files, run_cli):
+    """Check the text table: a header, one row per label by name, the 3-positive label
+    flagged, the summary line; the same --seed prints the same report."""
+    out = run_cli(*_report_argv())
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == ("Thresholds of method 'coordinate' tuned for f1_micro on 80 rows of "
+                        "rep_scores.csv, with 90% bootstrap intervals from 20 resamples (seed 0).")
+    table = lines[2:lines.index("", 2)]
+    assert table[0].split() == ["label", "threshold", "low", "high", "positives", "spread",
+                                "untunable"]
+    rows = {line.split()[0]: line.split() for line in table[1:]}
+    assert list(rows) == report_files["names"]  # one row per label, in order
+    assert rows["siren"][4] == "3" and rows["siren"][-1] == "yes"
+    assert len({len(line) for line in table if not line.endswith("yes")}) <= 2  # aligned
+    n_flagged = sum(row[-1] == "yes" for row in rows.values())
+    assert lines[-1].startswith(f"{n_flagged} of 3 labels untunable (fewer than 5 positives "
+                                "or spread > 0.3): their threshold is a guess; `skthresh fit`")
+    assert run_cli(*_report_argv("--seed", "0")).stdout == out.stdout
+    other = run_cli(*_report_argv("--seed", "1", "--min-positives", "2", "--level", "0.8"))
+    assert other.returncode == 0, other.stderr
+    assert "80% bootstrap intervals from 20 resamples (seed 1)" in other.stdout
+    assert "(fewer than 2 positives or spread > 0.3)" in other.stdout
+
+
+@pytest.mark.parametrize("out_name, delimiter", [("report.csv", ","), ("report.tsv", "\t")])
+def test_cli_report_out_round_trips(report_files, run_cli, in_dir, out_name, delimiter):
+    """Check that --out writes the library's report in full precision, read back by csv."""
+    import csv
+
+    import pandas as pd
+
+    from skthresh import threshold_report
+
+    out = run_cli(*_report_argv("--out", out_name))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"Wrote {out_name}: 3 label(s), 90% bootstrap intervals")
+    assert "of 3 labels untunable" in out.stdout.splitlines()[-1]
+    with (in_dir / out_name).open(newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=delimiter))
+    assert list(rows[0]) == ["label", "threshold", "low", "high", "n_positive", "spread",
+                             "untunable", "safe_threshold"]
+    expected = threshold_report(
+        CoordinateThresholdOptimizer(),
+        pd.DataFrame(report_files["scores"], columns=report_files["names"]),
+        report_files["labels"], n_resamples=20, random_state=0)
+    assert [r["label"] for r in rows] == report_files["names"]
+    for column in ("threshold", "low", "high", "spread", "safe_threshold"):
+        np.testing.assert_array_equal([float(r[column]) for r in rows], expected[column])
+    assert [int(r["n_positive"]) for r in rows] == expected.n_positive.tolist()
+    assert [r["untunable"] == "true" for r in rows] == expected.untunable.tolist()
+    assert rows[2]["untunable"] == "true" and rows[2]["n_positive"] == "3"
+
+
+def test_cli_report_refuses_to_overwrite_an_input(report_files, run_cli, in_dir):
+    """Check that --out naming the scores or labels CSV file is refused, before any work."""
+    before = (in_dir / "rep_labels.csv").read_bytes()
+    err = _one_line_error(run_cli(*_report_argv("--out", "./rep_labels.csv")), "report")
+    assert "--out ./rep_labels.csv is the --labels file rep_labels.csv" in err
+    assert (in_dir / "rep_labels.csv").read_bytes() == before
+
+
+def test_cli_report_reads_npy_whole_for_a_per_sample_metric(in_dir, run_cli, files):
+    """Check that a per-sample metric is reported from .npy files (memory maps read whole),
+    and that the columns are then numbered."""
+    out = run_cli("report", "--scores", "val_scores.npy", "--labels", "val_labels.npy",
+                  "--method", "coordinate", "--scoring", "jaccard_samples",
+                  "--n-resamples", "5")
+    assert out.returncode == 0, out.stderr
+    assert "tuned for jaccard_samples on 120 rows" in out.stdout
+    table = out.stdout.split("\n\n")[1].splitlines()
+    assert [line.split()[0] for line in table[1:]] == ["0", "1", "2", "3", "4"]
