@@ -33,7 +33,7 @@ import numpy as np
 
 from ._cuts import BinnedScores, shared_candidates, sort_scores, sorted_label_major
 from ._progress import Progress
-from ._scoring import jdt_counts
+from ._scoring import jdt_counts, tversky_from_counts
 from ._validation import check_scores, check_targets, check_weights
 from ._warnings import warn
 from .exceptions import SkthreshWarning
@@ -250,9 +250,9 @@ class MetricTotals:
             self.sums += jdt_counts(targets, pred, weights[:, None], axis=0)
         else:
             tp, fp, fn = jdt_counts(targets, pred, axis=1)
-            values = self.metric.from_counts(tp, fp, fn, xp=np,
-                                             zero_division=self.zero_division)
-            self.sums += (float(np.sum(values * weights)), float(weights.sum()))
+            per_row = tversky_from_counts(tp, fp, fn, self.metric.alpha, self.metric.beta,
+                                          xp=np, zero_division=self.zero_division)
+            self.sums += (float(np.sum(per_row * weights)), float(weights.sum()))
         return self
 
     def merge(self, other: MetricTotals) -> MetricTotals:

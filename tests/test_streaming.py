@@ -425,3 +425,21 @@ def test_every_input_takes_the_one_route(tmp_path, monkeypatch, make):
         chunked.partial_fit(s[200:], y[200:])
     assert calls == [(True, None), (True, ["a", "b", "c"]), (False, None),
                      (False, ["a", "b", "c"]), (False, ["a", "b", "c"])]
+
+
+def test_fixed_threshold_per_sample_metric_on_chunks_is_weighted(tmp_path):
+    """Check that sample weights weigh the rows of the per-sample average on a memory map
+    and by partial_fit, as in memory (they were ignored: each chunk's plain mean was summed)."""
+    s, y = _data(600, 5)
+    w = np.random.default_rng(3).uniform(0.1, 3.0, len(s))
+    ms, my, mw = _maps(tmp_path, s, y, w)
+    expected = FixedThresholdOptimizer(0.6, scoring="f1_samples").fit(s, y, w).best_score_
+    assert expected == pytest.approx(
+        f1_score(y, (s >= 0.6).astype(int), average="samples", sample_weight=w,
+                 zero_division=0), abs=1e-12)
+    streamed = FixedThresholdOptimizer(0.6, scoring="f1_samples").fit(ms, my, mw)
+    chunked = FixedThresholdOptimizer(0.6, scoring="f1_samples")
+    for start in range(0, len(s), 250):
+        chunked.partial_fit(s[start:start + 250], y[start:start + 250], w[start:start + 250])
+    assert streamed.best_score_ == pytest.approx(expected, abs=1e-12)
+    assert chunked.best_score_ == pytest.approx(expected, abs=1e-12)
