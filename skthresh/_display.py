@@ -790,6 +790,7 @@ class ThresholdReportDisplay:
         else:  # a label without positives sits at 0
             ax.set_xscale("symlog", linthresh=1.0)
             ax.set_xlim(left=-0.1)
+        ax.margins(x=0.06)  # room for the markers at both ends of the log axis
         ax.autoscale_view()
         ax.set_xlabel("positives in the tuning data (log scale)")
         ax.set_ylabel("threshold")
