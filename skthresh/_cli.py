@@ -479,7 +479,10 @@ def main(argv=None) -> int:
 
     commands = {"fit": _cmd_fit, "apply": _cmd_apply, "evaluate": _cmd_evaluate,
                 "report": _cmd_report, "demo": _cmd_demo}
-    with warnings.catch_warnings():
+    from ._progress import printing_to
+
+    # standard output is the command's result: the library's progress goes to stderr
+    with warnings.catch_warnings(), printing_to(sys.stderr):
         warnings.showwarning = show_warning
         try:
             return commands[args.command](args)

@@ -25,7 +25,6 @@ See :ref:`audio` for the whole recipe.
 from __future__ import annotations
 
 import io
-import sys
 from numbers import Integral, Real
 
 import numpy as np
@@ -138,7 +137,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
     pad_value : float, default=0.0
         Value that pads variable-length clips when ``pooling=None``; finite.
     verbose : int, default=0
-        ``> 0`` writes a progress bar (batches done, seconds) to stderr in
+        ``> 0`` prints a progress line (batches done, seconds) in
         :meth:`transform`, one line at most every second and the last one
         (each line is also logged on the ``skthresh`` logger at DEBUG).
 
@@ -334,7 +333,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
         was_training = module.training
         module.to(device)
         module.eval()
-        progress = Progress(self.verbose, stream=sys.stderr)
+        progress = Progress(self.verbose)
         outputs: list[tuple[np.ndarray, np.ndarray]] = []
         try:
             with torch.inference_mode():

@@ -386,9 +386,9 @@ class FixedThresholdOptimizer(BaseThresholdOptimizer):
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0
-        With scores read in chunks (a memory map or a Dask array), > 0 writes
+        With scores read in chunks (a memory map or a Dask array), > 0 prints
         the progress of :meth:`fit`'s one pass over them (chunks read, rows per
-        second) to standard error, as the other optimizers' streamed fits do.
+        second), as the other optimizers' streamed fits do.
         Fits of scores in memory and :meth:`partial_fit` print nothing.
 
     Attributes

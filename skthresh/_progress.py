@@ -8,9 +8,9 @@ library user can route them. Periodic lines (chunks read, batches embedded,
 SGL epochs) are rate-limited here, in one place: the first is printed, then
 at most one per :data:`MIN_INTERVAL` seconds, and the last one always.
 
-A caller may choose another stream (the passes over chunked data and the
-embedder's batches write to standard error, so that a program's own output on
-standard output stays clean); the logger receives the same messages.
+A program whose standard output is its result (the ``skthresh`` command line)
+sends every reporter's lines to another stream with :func:`printing_to`; the
+logger receives the same messages.
 """
 
 from __future__ import annotations
@@ -18,12 +18,37 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TextIO
 
 logger = logging.getLogger("skthresh")
 
 MIN_INTERVAL = 1.0
 """Seconds between two printed periodic lines of one reporter (the last is always printed)."""
+
+_STREAM: ContextVar[TextIO | None] = ContextVar("skthresh_progress_stream", default=None)
+
+
+@contextmanager
+def printing_to(stream: TextIO) -> Iterator[None]:
+    """Print every reporter's lines to ``stream`` inside the ``with`` block.
+
+    For a program whose standard output is its result: the command line
+    prints progress to standard error this way. Per thread and per task
+    (a context variable), so concurrent callers do not see each other's.
+
+    Parameters
+    ----------
+    stream : file-like
+        Where printed progress goes.
+    """
+    token = _STREAM.set(stream)
+    try:
+        yield
+    finally:
+        _STREAM.reset(token)
 
 
 class Progress:
@@ -35,8 +60,9 @@ class Progress:
         The estimator's ``verbose``: a message of ``level`` is printed when
         ``verbose >= level``.
     stream : file-like or None, default=None
-        Where printed messages go; None is the current ``sys.stdout`` (looked
-        up at each message, so redirections apply).
+        Where printed messages go; None is the stream of :func:`printing_to`
+        when one is in force, else the current ``sys.stdout`` (looked up at
+        each message, so redirections apply).
     min_interval : float or None, default=None
         Seconds between two printed periodic lines; None is :data:`MIN_INTERVAL`.
     """
@@ -59,7 +85,7 @@ class Progress:
         return self.verbose >= level or logger.isEnabledFor(logging.DEBUG)
 
     def _print(self, text: str) -> None:
-        stream = sys.stdout if self.stream is None else self.stream
+        stream = self.stream or _STREAM.get() or sys.stdout
         print(text, file=stream, flush=True)
 
     def message(self, text: str, *, level: int | None = 1, log_level: int = logging.INFO,

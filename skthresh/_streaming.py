@@ -316,7 +316,7 @@ class ScoreTally:
         """Count streamed rows (shapes checked) in two passes: bins from a sample, then counts."""
         n = y_score.shape[0]
         stride = sample_stride(n, self.n_labels, self.n_bins)
-        progress = Progress(verbose, stream=sys.stderr)
+        progress = Progress(verbose)
         sample = y_score[::stride]
         sample, _ = check_scores(sample.compute() if _is_dask(sample) else sample)
         plan = bin_plan(sample, self.n_bins)
@@ -355,7 +355,7 @@ def reduce_chunks(y_score, y_true, sample_weight, empty, what: str, verbose: int
     n, n_labels = y_score.shape[0], (1 if y_score.ndim == 1 else y_score.shape[1])
     step = max(1, _CHUNK_ELEMENTS // n_labels)
     bounds = list(range(0, n, step))
-    progress = Progress(verbose, stream=sys.stderr)
+    progress = Progress(verbose)
     result = empty()
     for i, a in enumerate(bounds):
         rows = slice(a, a + step)
@@ -404,7 +404,7 @@ def _dask_reduce(y_score, y_true, sample_weight, empty, what, verbose):
     while len(parts) > 1:  # a binary tree: the client receives one result
         parts = [dask.delayed(_merged, pure=True)(*parts[i:i + 2]) if i + 1 < len(parts)
                  else parts[i] for i in range(0, len(parts), 2)]
-    progress = Progress(verbose, stream=sys.stderr)
+    progress = Progress(verbose)
     (result,) = dask.compute(parts[0])
     elapsed = max(progress.elapsed(), 1e-9)
     progress.message(f"{what} (Dask): {len(row_chunks)} blocks, {scores.shape[0]:,} rows in "

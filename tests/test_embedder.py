@@ -401,13 +401,13 @@ def test_embedder_pickled_for_cuda_loads_on_cpu_only_machine(monkeypatch):
 
 
 def test_embedder_verbose_progress_bar(capsys):
-    """Check that verbose draws a progress bar on stderr, and is silent by default."""
+    """Check that verbose prints progress on stdout (scikit-learn's way), silent by default."""
     X = _clips()
     TorchEmbedder(TinyCNN(), batch_size=4).fit(X).transform(X)
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr() == ("", "")
     TorchEmbedder(TinyCNN(), batch_size=4, verbose=1).fit(X).transform(X)
-    err = capsys.readouterr().err
-    assert "TorchEmbedder:" in err and "3/3 batches" in err
+    out = capsys.readouterr().out
+    assert "TorchEmbedder:" in out and "3/3 batches" in out
 
 
 @requires_cuda

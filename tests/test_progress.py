@@ -90,3 +90,17 @@ def test_periodic_lines_wait_for_their_level(capsys):
     progress.tick("epoch", level=2, last=True)
     progress.close()
     assert capsys.readouterr().out == ""
+
+
+def test_printing_to_sends_every_reporter_to_the_stream(capsys):
+    """Check that printing_to redirects printed progress (the command line's stderr)."""
+    import io
+
+    from skthresh._progress import Progress, printing_to
+
+    sink = io.StringIO()
+    with printing_to(sink):
+        Progress(verbose=1).message("inside")
+    Progress(verbose=1).message("outside")
+    assert sink.getvalue() == "inside\n"
+    assert capsys.readouterr().out == "outside\n"

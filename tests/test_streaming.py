@@ -240,27 +240,27 @@ def test_one_label_memory_map(tmp_path):
 
 
 def test_streamed_fit_reports_progress(tmp_path, monkeypatch, capsys, caplog):
-    """Check the passes and chunks on stderr (verbose: the reporter's stream chosen by
-    _streaming, so a program's stdout stays its own) and on the skthresh logger."""
+    """Check the passes and chunks on stdout (verbose, scikit-learn's way) and on the
+    skthresh logger."""
     s, y = _data(2000)
     monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 500 * 12)
     ms, my = _maps(tmp_path, s, y)
     with caplog.at_level(logging.INFO, logger="skthresh"):
         SGLThresholdOptimizer(verbose=1).fit(ms, my)
-    err = capsys.readouterr().err
-    assert "pass 1/2 (bins): 2,000 sampled rows of 2,000" in err
-    assert "pass 2/2 (counts): chunk 4/4, 2,000 rows" in err and "rows/s" in err
+    out = capsys.readouterr().out
+    assert "pass 1/2 (bins): 2,000 sampled rows of 2,000" in out
+    assert "pass 2/2 (counts): chunk 4/4, 2,000 rows" in out and "rows/s" in out
     assert any("pass 2/2 (counts): 2,000 rows in" in r.getMessage() for r in caplog.records)
 
 
 def test_fixed_optimizer_verbose_reports_its_streamed_pass(tmp_path, monkeypatch, capsys):
     """Check what FixedThresholdOptimizer's docstring says verbose does: the streamed pass
-    on stderr, nothing in memory or by partial_fit, nothing when verbose=0."""
+    printed, nothing in memory or by partial_fit, nothing when verbose=0."""
     s, y = _data(2000)
     monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 500 * 12)
     ms, my = _maps(tmp_path, s, y)
     FixedThresholdOptimizer(verbose=1).fit(ms, my)
-    assert "metric: chunk 4/4, 2,000 rows" in capsys.readouterr().err
+    assert "metric: chunk 4/4, 2,000 rows" in capsys.readouterr().out
     FixedThresholdOptimizer(verbose=0).fit(ms, my)
     FixedThresholdOptimizer(verbose=1).fit(s, y)
     FixedThresholdOptimizer(verbose=1).partial_fit(s, y)
