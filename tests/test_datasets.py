@@ -136,10 +136,9 @@ def test_make_chords_shapes_and_labels():
 
 
 def test_synthetic_data_has_one_home():
-    """Check that the older import paths give the very functions of skthresh.datasets."""
-    from skthresh import _score_generator, datasets
+    """Check that the older import path gives the very function of skthresh.datasets."""
+    from skthresh import datasets
 
-    assert _score_generator.make_multilabel_scores is datasets.make_multilabel_scores
     pytest.importorskip("torch")
     from skthresh import audio_models
 

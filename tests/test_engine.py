@@ -17,8 +17,8 @@ from skthresh import (
     get_set_metric,
 )
 from skthresh._cuts import binned_problem, sort_scores
-from skthresh._score_generator import make_multilabel_scores
 from skthresh._sgl import BinnedObjective, surrogate_value_and_grads
+from skthresh.datasets import make_multilabel_scores
 
 REFERENCE = Path(__file__).parent / "data" / "sgl_reference_thresholds.npz"
 DATA = Path(os.environ.get("SKTHRESH_DATA", Path(__file__).parents[2] / "shared" / "data"
