@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,13 +17,10 @@ from sklearn.base import (
 )
 from sklearn.model_selection import (
     GroupShuffleSplit,
-    ShuffleSplit,
     StratifiedGroupKFold,
-    StratifiedShuffleSplit,
     check_cv,
 )
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import indexable
+from sklearn.utils import Bunch, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -32,7 +29,6 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     _check_method_params,
     _num_samples,
@@ -46,13 +42,11 @@ from ._policies import apply_thresholds
 from ._progress import Progress
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric, is_binary_name, refuse_binary_name
-from ._split import MultilabelStratifiedGroupKFold, MultilabelStratifiedKFold
+from ._split import classifier_splitter, cv_kind
+from ._split import cv_kind as _cv_kind  # noqa: F401  (its tests import it from here)
+from ._targets import encode_target
 from ._validation import (
-    _ENCODE_LABELS,
-    TARGETS_ACCEPTED,
     align_columns,
-    check_numeric,
-    check_targets,
     check_weights,
 )
 from ._warnings import warn
@@ -94,28 +88,6 @@ def _fit_inner(estimator, X, Y, fit_params):
                 "(sklearn.multiclass, sklearn.multioutput)."
             ) from exc
         raise
-
-
-def _cv_kind(cv) -> str:
-    """What ``cv`` means; the one place that reads it.
-
-    Returns
-    -------
-    kind : {"prefit", "fraction", "folds", "splitter"}
-        ``"prefit"``: the estimator is fitted already and nothing is split.
-        ``"fraction"``: a float in (0, 1), one shuffled split holding out
-        that fraction of the rows. ``"folds"``: an int, that many folds, the
-        splitter chosen for the target type and the groups. ``"splitter"``:
-        a splitter, an iterable of (train, test) pairs or None, used as
-        :func:`~sklearn.model_selection.check_cv` makes it.
-    """
-    if isinstance(cv, str):  # "prefit", the one string the constraints allow
-        return "prefit"
-    if isinstance(cv, Real) and not isinstance(cv, Integral) and 0 < cv < 1:
-        return "fraction"
-    if isinstance(cv, Integral):
-        return "folds"
-    return "splitter"
 
 
 def _safe_rows(X, idx):
@@ -210,7 +182,10 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         ``optimizer``, or an instance whose ``random_state`` is None).
     store_cv_results : bool, default=False
         Also learn thresholds on each fold's out-of-fold scores alone and keep
-        them in ``cv_results_`` (costs one optimizer fit per fold).
+        them in ``cv_results_`` (costs one optimizer fit per fold), and keep
+        the out-of-fold scores and targets for :meth:`threshold_report`
+        (memory, and pickles: two float64 arrays of n_samples x n_labels,
+        16 bytes per entry; 64 MB at 15,000 x 527).
     at_least_one : bool, default=False
         In :meth:`predict`, give a row that no label passes its top label
         (largest ``score - threshold``). Off by default: it changes the metric
@@ -399,89 +374,6 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             )
         return scoring
 
-    def _encode_targets(self, y):
-        """Return (targets as (n, L) floats, y to fit the inner estimator on)."""
-        self.label_names_ = None
-        if hasattr(y, "columns") and getattr(y, "ndim", 1) == 2:
-            self.label_names_ = np.asarray(y.columns, dtype=object)
-        self._named_labels = self.label_names_ is not None
-        shape = y.shape if hasattr(y, "shape") else np.asarray(y).shape
-        if len(shape) == 2 and shape[1] > 1 and not sp.issparse(y):
-            # several label columns: numbers (categories of numbers too), else refused
-            # naming y (a binary target may be strings, "spam"/"ham": encoded below)
-            y = check_numeric(y, name="y",
-                              accepts=f"a multi-label target needs {TARGETS_ACCEPTED}",
-                              hint=_ENCODE_LABELS)
-        target_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if target_type == "binary":
-            y = column_or_1d(np.asarray(y) if not sp.issparse(y) else y.toarray(), warn=True)
-            encoder = LabelEncoder().fit(y)
-            if len(encoder.classes_) != 2:
-                raise ValueError(
-                    f"Binary targets need two classes, got {len(encoder.classes_)}: "
-                    "thresholds cannot be learned when one class is absent."
-                )
-            if self.at_least_one:
-                raise ValueError(
-                    "at_least_one=True needs a multi-label target: with a binary target (one "
-                    "label) it would predict every row positive."
-                )
-            self._binary = True
-            self._classes = encoder.classes_
-            return encoder.transform(y).astype(np.float64)[:, None], y
-        if target_type in ("multilabel-indicator", "continuous-multioutput",
-                           "multiclass-multioutput"):
-            dense = y.toarray() if sp.issparse(y) else np.asarray(y, dtype=np.float64)
-            # one range check (check_targets'), with the message of the target type
-            range_error = None if target_type == "multilabel-indicator" else (
-                f"Unknown label type: {target_type}. Multi-label targets must be 0/1 or "
-                "soft targets in [0, 1]; got continuous values outside [0, 1]."
-            )
-            targets = check_targets(dense, dense.shape, name="y", range_error=range_error)
-            self._binary = False
-            self._classes = np.arange(targets.shape[1])
-            hard = targets if np.isin(targets, (0.0, 1.0)).all() \
-                else (targets >= 0.5).astype(np.int64)
-            if sp.issparse(y) and hard is targets:
-                return targets, y
-            return targets, hard.astype(np.int64)
-        if target_type == "multiclass":
-            raise ValueError(
-                "Only binary classification is supported, and multi-label classification: "
-                "ThresholdOptimizedClassifier learns decision thresholds for binary and "
-                "multi-label targets; got a multiclass target. For one label per row the "
-                "arg-max of predict_proba already maximises accuracy; to threshold each "
-                "class on its own, binarise y with sklearn.preprocessing.LabelBinarizer and "
-                "pass the indicator matrix."
-            )
-        raise ValueError(
-            f"Unknown label type: {target_type}. Pass a binary vector or a multi-label "
-            "indicator matrix (0/1, or soft targets in [0, 1] as a 2-D array)."
-        )
-
-    def _splitter(self, y_fit, grouped: bool):
-        """The splitter of ``cv``; the defaults keep each group on one side when ``grouped``.
-
-        A splitter or iterable the user gave is used as given (scikit-learn's
-        splitters that ignore groups warn when they get them).
-        """
-        kind = _cv_kind(self.cv)
-        if kind == "fraction":
-            if grouped:
-                return GroupShuffleSplit(n_splits=1, test_size=self.cv,
-                                         random_state=self.random_state)
-            splitter_cls = StratifiedShuffleSplit if self._binary else ShuffleSplit
-            return splitter_cls(n_splits=1, test_size=self.cv, random_state=self.random_state)
-        if kind == "folds" and grouped:
-            if self._binary:
-                return StratifiedGroupKFold(self.cv)
-            return MultilabelStratifiedGroupKFold(self.cv, shuffle=True,
-                                                  random_state=self.random_state)
-        if kind == "folds" and not self._binary:
-            return MultilabelStratifiedKFold(self.cv, shuffle=True,
-                                             random_state=self.random_state)
-        return check_cv(self.cv, y_fit, classifier=self._binary)
-
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the estimator and learn the thresholds on out-of-fold scores.
@@ -508,7 +400,15 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         self : object
             Fitted classifier.
         """
-        targets, y_fit = self._encode_targets(y)
+        target = encode_target(y)
+        if self.at_least_one and target.binary:
+            raise ValueError(
+                "at_least_one=True needs a multi-label target: with a binary target (one "
+                "label) it would predict every row positive."
+            )
+        self._binary, self._classes = target.binary, target.classes
+        self.label_names_, self._named_labels = target.label_names, target.label_names is not None
+        targets, y_fit = target.targets, target.y_fit
         get_set_metric(self._objective())  # a bad scoring is refused before any fit
         X, y_fit = indexable(X, y_fit)
         if sample_weight is not None:
@@ -517,7 +417,8 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         est_params, split_params = self._route_fit_params(sample_weight, fit_params)
         scores, fold_of_row = self._out_of_fold_scores(X, y_fit, targets.shape[1], est_params,
                                                        split_params)
-        self._learn_thresholds(scores, targets, fold_of_row, sample_weight)
+        self._learn_thresholds(scores, targets, fold_of_row, sample_weight,
+                               split_params.get("groups"))
         self._record_names()
         return self
 
@@ -537,7 +438,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if "sample_weight" in est_params and not has_fit_parameter(self.estimator,
                                                                    "sample_weight"):
             est_params.pop("sample_weight")
-            if _cv_kind(self.cv) != "prefit":  # a prefit estimator is not fitted here
+            if cv_kind(self.cv) != "prefit":  # a prefit estimator is not fitted here
                 warn(
                     f"{type(self.estimator).__name__}.fit does not take sample_weight: the "
                     "thresholds are learned with the weights, the estimator is fitted "
@@ -555,7 +456,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         split held out, which are not tuned on).
         """
         method = self._response
-        if _cv_kind(self.cv) == "prefit":
+        if cv_kind(self.cv) == "prefit":
             if self.refit:
                 raise ValueError("When cv='prefit', refit cannot be True.")
             check_is_fitted(self.estimator, msg="When cv='prefit', the estimator must be "
@@ -563,7 +464,9 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             self.estimator_ = self.estimator
             return scores_matrix(self.estimator_, X, method, n_labels, self._positive), None
         grouped = split_params.get("groups") is not None
-        splits = list(self._splitter(y_fit, grouped).split(X, y_fit, **split_params))
+        splitter = classifier_splitter(self.cv, y_fit, binary=self._binary, grouped=grouped,
+                                       random_state=self.random_state)
+        splits = list(splitter.split(X, y_fit, **split_params))
         if not self.refit and len(splits) != 1:
             raise ValueError(
                 "When refit=False, cv must give a single split (a float cv, or one "
@@ -596,7 +499,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             self.estimator_ = results[0][1]
         return scores, fold_of_row
 
-    def _learn_thresholds(self, scores, targets, fold_of_row, sample_weight):
+    def _learn_thresholds(self, scores, targets, fold_of_row, sample_weight, groups=None):
         """Fit ``optimizer_`` on the rows that have out-of-fold scores."""
         covered = slice(None) if fold_of_row is None else np.flatnonzero(fold_of_row >= 0)
         weights = None if sample_weight is None else sample_weight[covered]
@@ -619,6 +522,10 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if self.store_cv_results:
             self.cv_results_ = self._per_fold_results(optimizer, scores, targets, fold_of_row,
                                                       sample_weight)
+            self._tuning_rows = Bunch(  # for threshold_report
+                scores=tuned, targets=targets[covered], weights=weights,
+                folds=None if fold_of_row is None else fold_of_row[covered],
+                groups=None if groups is None else np.asarray(groups)[covered])
 
     def _record_names(self):
         """Label names, ``thresholds_by_label_`` and the inner estimator's feature records."""
@@ -725,6 +632,42 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         """
         return self._scores(X)
 
+    def threshold_report(self, *, level=0.9, n_resamples=100, min_positives=5, max_spread=0.3,
+                         fallback="shared", random_state=None, as_frame=False):
+        """Each label's threshold with a bootstrap interval, from the rows it was tuned on.
+
+        :func:`skthresh.threshold_report` on the out-of-fold scores the
+        thresholds were learned from (kept by ``store_cv_results=True``),
+        refitting a clone of ``optimizer_``. Each resample keeps every fold's
+        number of rows (each fold's scores come from its own model), and
+        draws whole groups when ``groups`` were passed to :meth:`fit`, so rows
+        of one recording never count as independent evidence.
+
+        Parameters
+        ----------
+        level, n_resamples, min_positives, max_spread, fallback, random_state, as_frame
+            As in :func:`skthresh.threshold_report`.
+
+        Returns
+        -------
+        report : :class:`~sklearn.utils.Bunch` or pandas DataFrame
+            As :func:`skthresh.threshold_report` returns, labels named as
+            ``label_names_``.
+        """
+        check_is_fitted(self, "thresholds_")
+        rows = getattr(self, "_tuning_rows", None)
+        if rows is None:
+            raise ValueError(
+                "threshold_report needs the out-of-fold scores the thresholds were tuned on: "
+                "fit with store_cv_results=True (it keeps them, 16 bytes per score).")
+        from ._report import _report
+
+        return _report(clone(self.optimizer_).set_params(verbose=0), self._named(rows.scores),
+                       rows.targets, rows.weights, rows.groups, rows.folds, level=level,
+                       n_resamples=n_resamples, min_positives=min_positives,
+                       max_spread=max_spread, fallback=fallback, random_state=random_state,
+                       as_frame=as_frame)
+
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
         """The inner estimator's ``predict_proba`` (unchanged).
@@ -825,7 +768,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         router = MetadataRouter(owner=self)
         router.add(estimator=self.estimator,
                    method_mapping=MethodMapping().add(callee="fit", caller="fit"))
-        kind = _cv_kind(self.cv)
+        kind = cv_kind(self.cv)
         if kind == "prefit":  # nothing is split
             return router
         if kind == "splitter":

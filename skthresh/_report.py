@@ -17,8 +17,8 @@ from .exceptions import UndefinedThresholdWarning
 _COLUMNS = ("threshold", "low", "high", "n_positive", "spread", "untunable", "safe_threshold")
 
 
-def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: float = 0.9,
-                     n_resamples: int = 100, min_positives: float = 5,
+def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, groups=None,
+                     level: float = 0.9, n_resamples: int = 100, min_positives: float = 5,
                      max_spread: float = 0.3, fallback: str | float = "shared",
                      random_state=None, as_frame: bool = False):
     """Each label's learned threshold with a bootstrap interval, and whether to trust it.
@@ -44,6 +44,11 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
         Targets: 0/1 labels, or soft targets in [0, 1].
     sample_weight : array-like of shape (n_samples,), default=None
         Row weights; a resampled row keeps its weight.
+    groups : array-like of shape (n_samples,), default=None
+        Group of each row (a recording, a speaker). Rows of one group are
+        not independent, so a resample draws whole groups with replacement
+        (as many groups as there are), never single rows: the interval then
+        does not understate the variability.
     level : float, default=0.9
         Coverage of the interval, in (0, 1): ``low`` and ``high`` are the
         ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the
@@ -129,6 +134,20 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
     >>> report.untunable
     array([False,  True])
     """
+    return _report(optimizer, y_score, y_true, sample_weight, groups, None, level=level,
+                   n_resamples=n_resamples, min_positives=min_positives,
+                   max_spread=max_spread, fallback=fallback, random_state=random_state,
+                   as_frame=as_frame)
+
+
+def _report(optimizer, y_score, y_true, sample_weight, groups, strata, *, level, n_resamples,
+            min_positives, max_spread, fallback, random_state, as_frame):
+    """:func:`threshold_report`, with resamples drawn within ``strata`` when given.
+
+    ``strata`` (one label per row, e.g. the fold that scored it) keeps each
+    stratum's size in every resample: a classifier's out-of-fold scores come
+    from one model per fold, and a resample keeps each fold's share.
+    """
     _check_params(optimizer, level, n_resamples, min_positives, max_spread, fallback)
     rng = check_random_state(random_state)
     seeded = _seeded(optimizer)
@@ -144,6 +163,7 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
     targets = check_targets(align_columns(y_true, names), scores.shape)
     weights = check_weights(sample_weight, scores.shape[0])
     n_samples = scores.shape[0]
+    draw = _resampler(n_samples, groups, strata)
 
     bootstrap = np.empty((n_resamples, threshold.size))
     quiet = clone(optimizer, safe=False)
@@ -152,7 +172,7 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedThresholdWarning)
         for k in range(n_resamples):
-            rows = rng.randint(n_samples, size=n_samples)
+            rows = draw(rng)
             fitted = _clone(quiet, seeded, rng).fit(scores[rows], targets[rows], weights[rows])
             bootstrap[k] = np.asarray(fitted.thresholds_, dtype=np.float64).ravel()
     # No n_jobs: with SGLThresholdOptimizer() at 15,278 x 527 on the 2-core machine,
@@ -187,6 +207,41 @@ def threshold_report(optimizer, y_score, y_true, *, sample_weight=None, level: f
         level=float(level), n_resamples=int(n_resamples), shared_threshold=shared,
     )
     return _as_frame(report) if as_frame else report
+
+
+def _resampler(n_samples: int, groups, strata):
+    """A function ``rng -> rows`` that draws one bootstrap resample of the rows.
+
+    Units (the groups, else the rows) are drawn with replacement, within each
+    stratum as many as it holds; a drawn group brings all its rows. Without
+    groups and strata this is ``rng.randint(n_samples, size=n_samples)``.
+    """
+    if groups is None and strata is None:
+        return lambda rng: rng.randint(n_samples, size=n_samples)
+    if groups is None:
+        unit = np.arange(n_samples)
+    else:
+        groups = np.asarray(groups)
+        if groups.shape != (n_samples,):
+            raise ValueError(f"groups must hold one value per row: got shape {groups.shape} "
+                             f"for {n_samples} rows.")
+        unit = np.unique(groups, return_inverse=True)[1].ravel()
+    order = np.argsort(unit, kind="stable")  # rows grouped by unit
+    counts = np.bincount(unit)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    first_row = order[starts]  # a unit's stratum is that of its first row
+    unit_stratum = np.zeros(len(counts), dtype=np.intp) if strata is None \
+        else np.asarray(strata)[first_row]
+    pools = [np.flatnonzero(unit_stratum == s) for s in np.unique(unit_stratum)]
+
+    def draw(rng: np.random.RandomState) -> np.ndarray:
+        chosen = np.concatenate([pool[rng.randint(len(pool), size=len(pool))]
+                                 for pool in pools])
+        lengths = counts[chosen]
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return order[np.repeat(starts[chosen], lengths) + offsets]
+
+    return draw
 
 
 def _check_params(optimizer, level, n_resamples, min_positives, max_spread, fallback) -> None:

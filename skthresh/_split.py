@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.model_selection import BaseCrossValidator
+from sklearn.model_selection import (
+    BaseCrossValidator,
+    GroupShuffleSplit,
+    ShuffleSplit,
+    StratifiedGroupKFold,
+    StratifiedShuffleSplit,
+    check_cv,
+)
 from sklearn.model_selection._split import GroupsConsumerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _num_samples
@@ -287,3 +294,65 @@ def _train_test_pairs(fold: np.ndarray, n_splits: int) -> Iterator[tuple[np.ndar
     for k in range(n_splits):
         test = fold == k
         yield np.flatnonzero(~test), np.flatnonzero(test)
+
+
+def cv_kind(cv) -> str:
+    """What a classifier's ``cv`` means; the one place that reads it.
+
+    Returns
+    -------
+    kind : {"prefit", "fraction", "folds", "splitter"}
+        ``"prefit"``: the estimator is fitted already and nothing is split.
+        ``"fraction"``: a float in (0, 1), one shuffled split holding out
+        that fraction of the rows. ``"folds"``: an int, that many folds, the
+        splitter chosen for the target type and the groups. ``"splitter"``:
+        a splitter, an iterable of (train, test) pairs or None, used as
+        :func:`~sklearn.model_selection.check_cv` makes it.
+    """
+    if isinstance(cv, str):  # "prefit", the one string the constraints allow
+        return "prefit"
+    if isinstance(cv, Real) and not isinstance(cv, Integral) and 0 < cv < 1:
+        return "fraction"
+    if isinstance(cv, Integral):
+        return "folds"
+    return "splitter"
+
+
+def classifier_splitter(cv, y, *, binary: bool, grouped: bool, random_state=None):
+    """The splitter of a classifier's ``cv`` (not ``"prefit"``) for this target.
+
+    The defaults (an int or a float ``cv``) keep each group on one side of
+    every split when ``grouped``; a splitter or iterable the user gave is
+    used as given (scikit-learn's splitters that ignore groups warn when they
+    get them).
+
+    Parameters
+    ----------
+    cv : int, float, splitter, iterable or None
+        The classifier's ``cv``.
+    y : array-like
+        The target the inner estimator is fitted on.
+    binary : bool
+        Whether the target is binary (else multi-label).
+    grouped : bool
+        Whether groups will be passed to ``split``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffled defaults.
+
+    Returns
+    -------
+    splitter : cross-validation splitter
+    """
+    kind = cv_kind(cv)
+    if kind == "fraction":
+        if grouped:
+            return GroupShuffleSplit(n_splits=1, test_size=cv, random_state=random_state)
+        splitter_cls = StratifiedShuffleSplit if binary else ShuffleSplit
+        return splitter_cls(n_splits=1, test_size=cv, random_state=random_state)
+    if kind == "folds" and grouped:
+        if binary:
+            return StratifiedGroupKFold(cv)
+        return MultilabelStratifiedGroupKFold(cv, shuffle=True, random_state=random_state)
+    if kind == "folds" and not binary:
+        return MultilabelStratifiedKFold(cv, shuffle=True, random_state=random_state)
+    return check_cv(cv, y, classifier=binary)

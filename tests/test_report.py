@@ -216,3 +216,75 @@ def test_optimizer_without_thresholds(two_labels):
     scores, y = two_labels
     with pytest.raises(TypeError, match="must set thresholds_"):
         threshold_report(Silent(), scores, y, n_resamples=2)
+
+
+# ------------------------------------------------------------- groups and folds
+def test_grouped_resamples_draw_whole_groups():
+    """Check that with groups a resample holds each drawn group whole, as many as exist."""
+    from skthresh._report import _resampler
+
+    groups = np.repeat(np.array(["a", "b", "c", "d", "e"]), [1, 2, 3, 4, 5])
+    draw = _resampler(len(groups), groups, None)
+    rng = np.random.RandomState(0)
+    for _ in range(50):
+        rows = draw(rng)
+        drawn = groups[rows]
+        for g in set(drawn):
+            # a group comes a whole number of times, all its rows each time
+            assert np.count_nonzero(drawn == g) % np.count_nonzero(groups == g) == 0
+        assert sum(np.count_nonzero(drawn == g) // np.count_nonzero(groups == g)
+                   for g in set(drawn)) == 5
+
+
+def test_stratified_resamples_keep_each_strata_size():
+    """Check that resamples within strata (a classifier's folds) keep each fold's rows."""
+    from skthresh._report import _resampler
+
+    folds = np.repeat([0, 1, 2], [10, 20, 30])
+    draw = _resampler(len(folds), None, folds)
+    rows = draw(np.random.RandomState(0))
+    np.testing.assert_array_equal(np.bincount(folds[rows]), [10, 20, 30])
+
+
+def test_grouped_report_is_wider_when_groups_are_duplicated_rows():
+    """Check that groups matter: rows copied 10 times are one piece of evidence, not ten."""
+    scores, y = _beta_scores(60, 0.3, seed=0)
+    scores, y = np.repeat(scores, 10), np.repeat(y, 10)
+    groups = np.repeat(np.arange(60), 10)
+    params = dict(n_resamples=40, random_state=0)
+    rows = threshold_report(CoordinateThresholdOptimizer(), scores, y, **params)
+    grouped = threshold_report(CoordinateThresholdOptimizer(), scores, y, groups=groups,
+                               **params)
+    assert (grouped.high - grouped.low)[0] > (rows.high - rows.low)[0]
+    with pytest.raises(ValueError, match=r"groups must hold one value per row: got shape "
+                                         r"\(5,\) for 600 rows"):
+        threshold_report(CoordinateThresholdOptimizer(), scores, y, groups=groups[:5])
+
+
+def test_classifier_report_from_its_out_of_fold_scores():
+    """Check the classifier's report: its own thresholds, label names, and the refusal
+    without stored out-of-fold scores."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import make_multilabel_classification
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    from skthresh import ThresholdOptimizedClassifier
+
+    X, Y = make_multilabel_classification(n_samples=150, n_classes=3, random_state=0)
+    Y = pd.DataFrame(Y, columns=["dog", "cat", "bird"])
+    inner = OneVsRestClassifier(LogisticRegression(solver="newton-cholesky"))
+    plain = ThresholdOptimizedClassifier(inner, optimizer="coordinate", cv=3).fit(X, Y)
+    with pytest.raises(ValueError, match="fit with store_cv_results=True"):
+        plain.threshold_report()
+    clf = ThresholdOptimizedClassifier(inner, optimizer="coordinate", cv=3,
+                                       store_cv_results=True, random_state=0)
+    groups = np.repeat(np.arange(50), 3)
+    clf.fit(X, Y, groups=groups)
+    report = clf.threshold_report(n_resamples=20, random_state=0)
+    np.testing.assert_array_equal(report.threshold, clf.thresholds_)
+    assert list(report.label) == ["dog", "cat", "bird"]
+    again = clf.threshold_report(n_resamples=20, random_state=0)
+    np.testing.assert_array_equal(report.bootstrap, again.bootstrap)
+    frame = clf.threshold_report(n_resamples=20, random_state=0, as_frame=True)
+    assert list(frame.index) == ["dog", "cat", "bird"]
