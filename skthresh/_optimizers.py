@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
 from ._inputs import Inputs, Where, plain, read_inputs, read_scores
 from ._policies import apply_thresholds
+from ._priors import PRIORS, check_priors, reweight
 from ._scoring import SetMetric, get_set_metric, refuse_binary_name
 from ._split import MultilabelStratifiedKFold
 from ._streaming import MetricTotals, ScoreTally
@@ -161,8 +162,8 @@ class BaseThresholdOptimizer(BaseEstimator):
     def _learn(self, inputs: Inputs) -> None:
         """Learn the thresholds from what :meth:`_read` gave."""
         self.label_names_ = inputs.names
-        self._fit_sorted(inputs.tally.sorted_scores(), get_set_metric(self.scoring),
-                         inputs.rows)
+        self._fit_sorted(reweight(inputs.tally.sorted_scores(), self),
+                         get_set_metric(self.scoring), inputs.rows)
 
     def _check_params(self, n_labels: int, where: Where) -> SetMetric:
         """Every check of the parameters, against the inputs' labels and form, before any work.
@@ -172,7 +173,7 @@ class BaseThresholdOptimizer(BaseEstimator):
         Returns the metric.
         """
         self._validate_params()
-        metric = get_set_metric(self.scoring)
+        metric = check_priors(self, n_labels, get_set_metric(self.scoring))
         if n_labels > 1:
             refuse_binary_name(self.scoring, f"with {n_labels} labels")
         if where == "fit" or not self._learns:
@@ -270,8 +271,7 @@ class BaseThresholdOptimizer(BaseEstimator):
     def _metric_of(self, scores, targets, weights, metric) -> float:
         """``metric`` of ``scores >= thresholds_`` against ``targets`` (dense)."""
         pred = (scores >= self.thresholds_).astype(np.float64)
-        return float(metric.score(targets, pred, weights, xp=np,
-                                  zero_division=self.zero_division))
+        return float(metric.score(targets, pred, weights, xp=np, zero_division=self.zero_division))
 
     def _labels_named(self, indices) -> list:
         """Labels as messages name them: column names when fitted on a DataFrame, else indices."""
@@ -524,6 +524,8 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
         Dask array, :meth:`partial_fit`): the sweeps then consider the cuts at
         the bin boundaries and at the shared candidates only. Fits of scores
         in memory are exact and do not use it.
+    target_priors : array-like of shape (n_labels,), dict or None, default=None
+        Expected positive rate of each label in deployment, in (0, 1): :ref:`priors`.
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0
@@ -564,18 +566,19 @@ class CoordinateThresholdOptimizer(BaseThresholdOptimizer):
     """
 
     _parameter_constraints: dict = {
-        **BaseThresholdOptimizer._parameter_constraints,
+        **BaseThresholdOptimizer._parameter_constraints, **PRIORS,
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shrinkage": [StrOptions({"auto"}), Interval(Real, 0, None, closed="both")],
         "n_bins": [Interval(Integral, 2, None, closed="left")],
     }
 
     def __init__(self, *, scoring="f1_micro", max_iter=100, shrinkage=0.0, n_bins=4096,
-                 zero_division=0.0, verbose=0):
+                 target_priors=None, zero_division=0.0, verbose=0):
         self.scoring = scoring
         self.max_iter = max_iter
         self.shrinkage = shrinkage
         self.n_bins = n_bins
+        self.target_priors = target_priors
         self.zero_division = zero_division
         self.verbose = verbose
 
@@ -660,6 +663,8 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         Seeds the bootstrap draws when ``n_bootstrap > 0``. The full-batch
         algorithm itself is deterministic (on CPU; CUDA reductions may differ
         in the last bits).
+    target_priors : array-like of shape (n_labels,), dict or None, default=None
+        Expected positive rate of each label in deployment, in (0, 1): :ref:`priors`.
     zero_division : float, default=0.0
         Score of a label or row with no predicted and no true positive.
     verbose : int, default=0
@@ -707,7 +712,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
     """
 
     _parameter_constraints: dict = {
-        **BaseThresholdOptimizer._parameter_constraints,
+        **BaseThresholdOptimizer._parameter_constraints, **PRIORS,
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "sigma": [Interval(Real, 0, None, closed="neither")],
@@ -725,7 +730,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
     def __init__(self, *, scoring="f1_micro", max_iter=100, learning_rate=0.03, sigma=10.0,
                  learn_sigma=True, init="auto", n_bins=1536, tol=0.0, n_iter_no_change=30,
                  shrinkage=0.0, n_bootstrap=0, device="cpu", random_state=None,
-                 zero_division=0.0, verbose=0):
+                 target_priors=None, zero_division=0.0, verbose=0):
         self.scoring = scoring
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -739,6 +744,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         self.n_bootstrap = n_bootstrap
         self.device = device
         self.random_state = random_state
+        self.target_priors = target_priors
         self.zero_division = zero_division
         self.verbose = verbose
 
@@ -752,8 +758,7 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         if init.ndim > 1 or (init.ndim == 1 and len(init) not in (1, n_labels)):
             raise ValueError(
                 f"init must be 'auto', a number or one threshold per label ({n_labels}), "
-                f"got an array of shape {init.shape}."
-            )
+                f"got an array of shape {init.shape}.")
         if not np.isfinite(init).all():
             raise ValueError(f"init must hold finite thresholds, got {self.init!r}.")
         return metric
@@ -762,10 +767,8 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         from ._sgl import learn_positions  # torch is imported only when SGL runs
 
         device = resolve_device(self.device)
-        if metric.decomposable:
-            problem = binned_problem(ss, self.n_bins)
-        else:
-            problem = dense_problem(*rows, ss)
+        problem = (binned_problem(ss, self.n_bins) if metric.decomposable
+                   else dense_problem(*rows, ss))
         if not isinstance(self.init, str):
             init = np.broadcast_to(np.asarray(self.init, dtype=np.float64), (ss.n_labels,))
             init_cuts = ss.cuts_from_thresholds(init)
@@ -782,10 +785,8 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
             problem, metric, problem.positions_from_cuts(init_cuts), trainable=trainable,
             max_iter=self.max_iter, learning_rate=self.learning_rate, sigma=self.sigma,
             learn_sigma=self.learn_sigma, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-            n_bootstrap=self.n_bootstrap,
             seed=int(check_random_state(self.random_state).randint(2**31 - 1)), device=device,
-            verbose=self.verbose, zero_division=self.zero_division,
-        )
+            verbose=self.verbose, zero_division=self.zero_division, n_bootstrap=self.n_bootstrap)
         self.loss_curve_ = curve
         self.n_iter_ = len(curve)
         return problem.cuts_from_positions(positions)
