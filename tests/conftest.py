@@ -1,27 +1,19 @@
-"""Shared fixtures: seeds, one BLAS/OpenMP thread, the real DCASE score sets, CUDA availability."""
+"""Shared fixtures: seeds, one BLAS/OpenMP thread, data and subprocess results several files use.
+
+Helpers that are plain functions (estimators, data, markers) live in ``_helpers.py``.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from threadpoolctl import threadpool_limits
-
-DATA_DIR = Path(
-    os.environ.get(
-        "SKTHRESH_DATA",
-        Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sgl-thresh",
-    )
-)
-
-requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +23,7 @@ def _seed():
     torch.manual_seed(0)
 
 
-_DEFAULT_THREADS = {"test_optimizers.py", "test_engine.py"}
+_DEFAULT_THREADS = {"test_optimizers.py", "test_sgl.py", "test_cuts.py"}
 
 
 @pytest.fixture(autouse=True)
@@ -43,25 +35,14 @@ def _one_blas_thread(request):
     and on a busy machine, where the threads spin waiting for a core, a
     logistic regression took 4 to 10 times as long (the classifier tests: 170 s
     against 26 s on 2 cores). Results do not depend on the thread count.
-    The engine's own tests (test_optimizers.py, test_engine.py) keep the default
-    pools.
+    The engine's own tests (test_optimizers.py, test_sgl.py, test_cuts.py) keep
+    the default pools.
     """
     if request.node.path.name in _DEFAULT_THREADS:
         yield
         return
     with threadpool_limits(limits=1):
         yield
-
-
-def load_dcase(name: str):
-    """Load one of the shipped score sets, or skip with the reason."""
-    path = DATA_DIR / f"{name}.npz"
-    if not path.exists():
-        pytest.skip(
-            f"real scores not found at {path} (they live in ../shared/data/sgl-thresh beside "
-            "the repository; set SKTHRESH_DATA to their folder)"
-        )
-    return dict(np.load(path))
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skthresh import SGLThresholdOptimizer, ThresholdOptimizedClassifier
+
+from ._helpers import lr
 
 # Failures scikit-learn also records for its TunedThresholdClassifierCV, for
 # the same reasons, listed only for the instances where they do fail here
@@ -27,21 +28,15 @@ _MULTIOUTPUT = {
 }
 
 
-def _lr():
-    # Newton-Cholesky: the default lbfgs's model, fitted in a few Newton steps
-    # (about a third less time for these checks); the solver is not checked here.
-    return LogisticRegression(solver="newton-cholesky")
-
-
 INSTANCES = [
     # binary checks with a binary-only estimator
-    (ThresholdOptimizedClassifier(_lr(), cv=3,
+    (ThresholdOptimizedClassifier(lr(), cv=3,
                                   optimizer=SGLThresholdOptimizer(max_iter=10, device="cpu")),
      {}),
     # multi-label checks too, with multi-label estimators
     (ThresholdOptimizedClassifier(KNeighborsClassifier(), cv=3, optimizer="coordinate"),
      {**_WEIGHT_EQUIVALENCE, **_MULTIOUTPUT}),
-    (ThresholdOptimizedClassifier(OneVsRestClassifier(_lr()), cv=3,
+    (ThresholdOptimizedClassifier(OneVsRestClassifier(lr()), cv=3,
                                   optimizer="fixed"),
      _WEIGHT_EQUIVALENCE),
 ]

@@ -22,7 +22,7 @@ from skthresh.datasets import make_sound_scenes
 from skthresh.exceptions import SkthreshWarning
 from skthresh.skorch import MultiLabelMLP, NeuralNetMultiLabelClassifier
 
-requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+from ._helpers import requires_cuda
 
 
 # Modules live at module level so that they pickle.

@@ -19,6 +19,8 @@ from skthresh.losses import (
     JaccardMetricLoss,
 )
 
+from ._helpers import requires_cuda
+
 AVERAGES = ("micro", "macro", "samples")
 # (factory taking the common keyword arguments, alpha, beta)
 LOSSES = {
@@ -493,7 +495,7 @@ def test_class_weight_follows_input_dtype():
     assert x.grad is not None and x.grad.dtype == torch.float64
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available")
+@requires_cuda
 def test_class_weight_moves_to_cuda():
     gen = _gen(13)
     x = torch.randn(6, 3, generator=gen)

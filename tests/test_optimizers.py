@@ -6,6 +6,7 @@ import pickle
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.exceptions import NotFittedError
@@ -21,7 +22,7 @@ from skthresh import (
 from skthresh._warnings import format_labels
 from skthresh.exceptions import SkthreshWarning, UndefinedThresholdWarning
 
-from .conftest import requires_cuda
+from ._helpers import requires_cuda
 
 ALL = [
     lambda **kw: SGLThresholdOptimizer(device="cpu", **kw),
@@ -610,3 +611,209 @@ def test_coordinate_bottom_tie_fallback_warns_and_can_miss_the_optimum():
         opt = CoordinateThresholdOptimizer(scoring="f1_macro").fit(scores, y)
     assert opt.thresholds_[0] == opt.shared_threshold_
     assert opt.best_score_ < _brute_decomposable(scores, y, "f1_macro") - 0.005
+
+
+# ------------------------------------------------ labels without positives, ties, shrinkage
+OPTIMIZERS = [SGLThresholdOptimizer, CoordinateThresholdOptimizer]
+
+
+SCORINGS = ["f1_micro", "f1_macro", "f1_weighted", "f1_samples"]
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS + [FixedThresholdOptimizer])
+@pytest.mark.parametrize("scoring", SCORINGS)
+def test_no_positive_anywhere_predicts_nothing(make, scoring):
+    """Check that tuning data without any positive gives thresholds that predict nothing."""
+    rng = np.random.default_rng(0)
+    scores = rng.random((50, 3))
+    y = np.zeros((50, 3), dtype=int)
+    if make is FixedThresholdOptimizer:  # a constant: no learning, no warning
+        assert make().fit(scores, y).predict(scores).sum() == (scores >= 0.5).sum()
+        return
+    with pytest.warns(UndefinedThresholdWarning, match="No label has a positive target.*"
+                                                       "predict nothing"):
+        opt = make(scoring=scoring).fit(scores, y)
+    assert opt.predict(scores).sum() == 0
+    np.testing.assert_array_equal(opt.thresholds_, np.nextafter(scores.max(), np.inf))
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+@pytest.mark.parametrize("scoring", SCORINGS)
+def test_label_without_positives_takes_the_shared_threshold(make, scoring):
+    """Check the documented fallback and its warning, in every optimizer and average."""
+    rng = np.random.default_rng(1)
+    y = (rng.random((120, 4)) < 0.3).astype(int)
+    y[:, 2] = 0
+    scores = 0.5 * y + rng.random(y.shape)
+    with pytest.warns(UndefinedThresholdWarning, match=r"Label\(s\) \[2\] have no positive.*"
+                                                       "best threshold shared by all labels"):
+        opt = make(scoring=scoring).fit(scores, y)
+    assert opt.thresholds_[2] == opt.shared_threshold_
+    assert opt.predict(scores)[:, 2].sum() < len(y)
+
+
+@pytest.mark.parametrize("average", ["macro", "micro"])
+def test_ties_never_predict_every_row(average):
+    """Check that when "every row" ties with other cuts, coordinate ascent picks another.
+
+    Under recall alone (Tversky, no weight on false positives) every threshold
+    at or below a label's lowest positive scores 1: a tie that includes
+    predicting every row.
+    """
+    rng = np.random.default_rng(2)
+    y = (rng.random((80, 3)) < 0.3).astype(int)
+    scores = y + rng.random(y.shape)
+    opt = CoordinateThresholdOptimizer(scoring=SetMetric.tversky(0.0, 1.0, average=average))
+    pred = opt.fit(scores, y).predict(scores)
+    assert opt.best_score_ == 1.0
+    assert (pred.sum(axis=0) < len(y)).all()
+
+
+def test_constant_bottom_block_does_not_predict_every_row():
+    """Check a label whose only positive sits in a block of equal lowest scores.
+
+    That is what a fold model that saw no positive of the label gives its
+    held-out rows: predicting every row would score best on the tuning data,
+    only because the scores tie.
+    """
+    rng = np.random.default_rng(4)
+    y = (rng.random((200, 3)) < 0.3).astype(int)
+    scores = 0.5 * y + rng.random(y.shape)
+    y[:, 2] = 0
+    y[0, 2] = 1
+    scores[:50, 2] = 0.0  # the positive among 50 rows of equal, lowest scores
+    for scoring in ("f1_macro", "f1_weighted"):  # per-label objectives: cut 0 is the best
+        with pytest.warns(UndefinedThresholdWarning, match=r"Label\(s\) \[2\] would predict "
+                                                           "every tuning row only because"):
+            opt = CoordinateThresholdOptimizer(scoring=scoring).fit(scores, y)
+        assert opt.thresholds_[2] == opt.shared_threshold_
+        assert opt.predict(scores)[:, 2].sum() < len(y)
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_shrinkage_moves_rare_labels_toward_the_shared_threshold(make):
+    """Check the strength's effect: 0 keeps the thresholds, inf gives the shared one."""
+    rng = np.random.default_rng(3)
+    y = (rng.random((300, 4)) < np.array([0.4, 0.3, 0.02, 0.2])).astype(int)
+    scores = 0.5 * y + rng.random(y.shape)
+    exact = make().fit(scores, y)
+    assert exact.shrinkage_ == 0.0
+    shared = make(shrinkage=np.inf).fit(scores, y)
+    np.testing.assert_allclose(shared.thresholds_, exact.shared_threshold_)
+    some = make(shrinkage=10.0).fit(scores, y)
+    positives = y.sum(axis=0)
+    moved = np.abs(some.thresholds_ - exact.thresholds_)
+    expected = 10.0 / (positives + 10.0) * np.abs(exact.thresholds_ - exact.shared_threshold_)
+    np.testing.assert_allclose(moved, expected, atol=1e-12)
+    auto = make(shrinkage="auto").fit(scores, y)
+    assert auto.shrinkage_ in (0.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, np.inf)
+    assert auto.shrinkage_ == make(shrinkage="auto").fit(scores, y).shrinkage_  # seeded
+
+
+@pytest.mark.parametrize("init, match", [
+    (np.nan, "finite thresholds"), (np.inf, "finite thresholds"),
+    ([0.5, 0.5], "one threshold per label \\(3\\)"),
+])
+def test_sgl_init_is_checked_before_any_work(init, match):
+    """Check that a non-finite or wrongly sized init is refused up front."""
+    scores, y = np.random.default_rng(0).random((20, 3)), np.eye(20, 3, dtype=int)
+    with pytest.raises(ValueError, match=match):
+        SGLThresholdOptimizer(init=init).fit(scores, y)
+
+
+def test_sgl_device_is_checked_even_without_positives():
+    """Check that an unsupported device is refused before any work, whatever the data."""
+    scores = np.random.default_rng(0).random((20, 3))
+    with pytest.raises(ValueError, match="device type 'meta' is not supported"):
+        SGLThresholdOptimizer(device="meta").fit(scores, np.zeros((20, 3), dtype=int))
+
+
+# ------------------------------------------------ parameters, weights and named columns
+@pytest.mark.parametrize("init", [10.0, -10.0])
+def test_sgl_start_outside_the_scores_warns(init):
+    """Check the warning for an init outside every score, where SGL may not reach them."""
+    from skthresh.exceptions import SkthreshWarning
+
+    rng = np.random.default_rng(0)
+    y = (rng.random((300, 3)) < 0.2).astype(int)
+    scores = 0.4 * y + 0.6 * rng.random(y.shape)
+    with pytest.warns(SkthreshWarning, match=r"init puts the threshold of label\(s\) \[0, 1, 2\]"
+                                             " outside their tuning scores"):
+        SGLThresholdOptimizer(init=init, max_iter=5).fit(scores, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SGLThresholdOptimizer(init=0.5, max_iter=5).fit(scores, y)
+
+
+def test_fixed_threshold_is_checked_as_every_threshold():
+    """Check that a NaN constant is refused, and that +inf means "never"."""
+    scores, y = np.random.rand(10, 2), np.eye(10, 2)
+    with pytest.raises(ValueError, match="threshold"):
+        FixedThresholdOptimizer(np.nan).fit(scores, y)
+    assert FixedThresholdOptimizer(np.inf).fit(scores, y).predict(scores).sum() == 0
+
+
+@pytest.mark.parametrize("make", [
+    lambda: CoordinateThresholdOptimizer(),
+    lambda: SGLThresholdOptimizer(max_iter=20),
+    lambda: FixedThresholdOptimizer(0.5),
+], ids=["coordinate", "sgl", "fixed"])
+def test_scalar_sample_weight_fits_and_scores_as_unweighted(make):
+    """Check that sample_weight=2.0 (a weight for every row, as in scikit-learn) is accepted."""
+    rng = np.random.default_rng(0)
+    y = (rng.random((80, 3)) < 0.3).astype(int)
+    scores = 0.4 * y + 0.6 * rng.random(y.shape)
+    plain = make().fit(scores, y)
+    weighted = make().fit(scores, y, sample_weight=2.0)
+    np.testing.assert_allclose(weighted.thresholds_, plain.thresholds_)
+    assert weighted.score(scores, y, sample_weight=2.0) == pytest.approx(plain.score(scores, y))
+    with pytest.raises(ValueError, match=r"sample_weight, a single number, .* must be a finite "
+                                         r"number >= 0, got -1\.0"):
+        make().fit(scores, y, sample_weight=-1.0)
+    with pytest.raises(ValueError, match="sample_weight must hold numbers: non-negative row "
+                                         "weights, got strings"):
+        plain.score(scores, y, sample_weight=["a"] * len(y))
+
+
+@pytest.mark.parametrize("make", [SGLThresholdOptimizer, CoordinateThresholdOptimizer])
+def test_optimizers_pair_dataframe_columns_by_name(make):
+    """Check scores and labels DataFrames in different column orders."""
+    rng = np.random.default_rng(0)
+    y = (rng.random((100, 3)) < 0.3).astype(int)
+    scores = pd.DataFrame(0.5 * y + rng.random(y.shape), columns=["x", "y", "z"])
+    labels = pd.DataFrame(y, columns=["x", "y", "z"])
+    same = make().fit(scores, labels)
+    swapped = make().fit(scores, labels[["z", "x", "y"]])
+    np.testing.assert_array_equal(same.thresholds_, swapped.thresholds_)
+    # predictions follow fit's label order, whatever the order of the columns given
+    np.testing.assert_array_equal(same.predict(scores[["y", "z", "x"]]), same.predict(scores))
+    with pytest.raises(ValueError, match="columns are matched by name"):
+        make().fit(scores, labels.rename(columns={"x": "w"}))
+
+
+@pytest.mark.parametrize("scoring", ["jaccard_weighted", "f1_macro"])
+def test_exact_ties_between_shared_candidates_resolve_alike_on_both_count_paths(scoring):
+    """Check the shared threshold where two candidates score equal in exact arithmetic.
+
+    Candidates 0.025 and 0.135 tie on these rows (jaccard_weighted); summed in
+    different orders their values differ in the last bit, and the count paths
+    lay their counts out differently in memory. Weights of 2 take the general
+    path with the same values (scaling by 2 is exact).
+    """
+    scores = np.array([
+        [.53, .82, .84, .52, .04, .14, .91, .13, .18, .84, .31, .91, .52, .67, .90, .59],
+        [.42, .64, .47, .56, .04, .22, .03, .29, .28, .02, .92, .33, .61, .25, .65, .22],
+        [.85, .92, .19, .80, .54, .81, .44, .85, .10, .39, .49, .23, .90, .41, .29, .97],
+        [.62, .97, .07, .70, .50, .31, .12, .57, .57, .43, .42, .10, .15, .12, .72, .56]])
+    y = np.array([[0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0],
+                  [1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
+                  [0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0],
+                  [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0]])
+    for cls in (SGLThresholdOptimizer, CoordinateThresholdOptimizer):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # label 5 has no positive
+            hard = cls(scoring=scoring).fit(scores, y)
+            general = cls(scoring=scoring).fit(scores, y, np.full(4, 2.0))
+        assert hard.shared_threshold_ == general.shared_threshold_
+        np.testing.assert_array_equal(hard.thresholds_, general.thresholds_)
+        assert hard.best_score_ == pytest.approx(general.best_score_, abs=1e-12)

@@ -14,7 +14,7 @@ from skthresh import (
     get_set_metric,
 )
 
-from .conftest import load_dcase
+from ._helpers import load_dcase
 
 
 def _eval_f1(opt, data):

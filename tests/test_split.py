@@ -22,6 +22,8 @@ from skthresh import (
     ThresholdOptimizedClassifier,
 )
 
+from ._helpers import sorted_by_label
+
 
 def _grouped(seed: int, n_groups: int = 150, n_labels: int = 6):
     """Many small groups (1 to 7 rows) whose rows share their group's labels, as recordings do."""
@@ -219,3 +221,48 @@ def test_classifier_tunes_on_group_folds():
                                          cv=Recording(3, random_state=0))
     model.fit(X, Y, groups=groups)
     assert len(seen) == 3
+
+
+# ------------------------------------------------ MultilabelStratifiedKFold
+def test_stratified_folds_keep_every_label_in_every_fold():
+    """Check that each fold holds about 1/k of each label's positives, rare labels too."""
+    X, Y = sorted_by_label()
+    Y[:, 3] = 0
+    Y[[5, 77, 150, 201, 222], 3] = 1  # a rare label: 5 positives
+    folds = list(MultilabelStratifiedKFold(5, random_state=0).split(X, Y))
+    test_counts = np.array([Y[test].sum(axis=0) for _, test in folds])
+    assert (test_counts[:, 3] == 1).all()
+    expected = Y.sum(axis=0) / 5
+    assert np.abs(test_counts - expected).max() <= 1
+    sizes = [len(test) for _, test in folds]
+    assert max(sizes) - min(sizes) <= 1
+    assert sorted(np.concatenate([test for _, test in folds]).tolist()) == list(range(len(Y)))
+    for train, test in folds:
+        assert not set(train) & set(test)
+
+
+def test_stratified_folds_are_seeded_and_shuffled():
+    """Check that random_state fixes the folds and that the rows are shuffled."""
+    X, Y = sorted_by_label()
+    a = [t.tolist() for _, t in MultilabelStratifiedKFold(4, random_state=1).split(X, Y)]
+    b = [t.tolist() for _, t in MultilabelStratifiedKFold(4, random_state=1).split(X, Y)]
+    c = [t.tolist() for _, t in MultilabelStratifiedKFold(4, random_state=2).split(X, Y)]
+    assert a == b and a != c
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(n_splits=1), "n_splits must be an integer >= 2"),
+    (dict(n_splits=2.5), "n_splits must be an integer >= 2"),
+    (dict(shuffle="yes"), "shuffle must be True or False"),
+])
+def test_stratified_folds_refuse_bad_parameters(params, match):
+    """Check the splitter's parameter errors."""
+    with pytest.raises((ValueError, TypeError), match=match):
+        MultilabelStratifiedKFold(**params)
+
+
+def test_stratified_folds_refuse_more_folds_than_rows():
+    """Check that more folds than rows is refused with the numbers."""
+    with pytest.raises(ValueError, match="n_splits=5 greater than the number of samples: "
+                                         "n_samples=3"):
+        list(MultilabelStratifiedKFold(5).split(np.zeros((3, 1)), np.eye(3)))

@@ -20,7 +20,7 @@ from skthresh import ThresholdOptimizedClassifier, apply_thresholds
 from skthresh.losses import BCEWithJDTLoss, CompatibleTverskyLoss, JaccardMetricLoss
 from skthresh.skorch import MultiLabelMLP, NeuralNetMultiLabelClassifier
 
-requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+from ._helpers import requires_cuda
 
 N_FEATURES, N_LABELS = 8, 4
 
