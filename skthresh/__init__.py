@@ -17,7 +17,7 @@ _LAZY = {
     "SetMetric": "._scoring",
     "ThresholdCurveDisplay": "._display",
     "ThresholdOptimizedClassifier": "._classifier",
-    "ThresholdReportDisplay": "._display",
+    "ThresholdReportDisplay": "._report_display",
     "ThresholdsFile": ".thresholds_io",
     "TorchEmbedder": "._embedder",
     "apply_thresholds": "._policies",
@@ -50,7 +50,7 @@ __all__ = [  # the names of _LAZY, and the version
 
 if TYPE_CHECKING:  # for type checkers and IDEs; not run
     from ._classifier import ThresholdOptimizedClassifier
-    from ._display import SGLCurveDisplay, ThresholdCurveDisplay, ThresholdReportDisplay
+    from ._display import SGLCurveDisplay, ThresholdCurveDisplay
     from ._embedder import TorchEmbedder
     from ._optimizers import (
         CoordinateThresholdOptimizer,
@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not run
     )
     from ._policies import apply_thresholds
     from ._report import threshold_report
+    from ._report_display import ThresholdReportDisplay
     from ._scoring import SetMetric, get_set_metric
     from ._split import MultilabelStratifiedGroupKFold, MultilabelStratifiedKFold
     from .thresholds_io import ThresholdsFile, load_thresholds, save_thresholds

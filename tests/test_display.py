@@ -21,7 +21,8 @@ from skthresh import (
     ThresholdOptimizedClassifier,
     threshold_report,
 )
-from skthresh._display import SGLCurveDisplay, ThresholdCurveDisplay, ThresholdReportDisplay
+from skthresh._display import SGLCurveDisplay, ThresholdCurveDisplay
+from skthresh._report_display import ThresholdReportDisplay
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
