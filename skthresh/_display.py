@@ -4,8 +4,9 @@
 own metric (F1 by default) as a function of that label's threshold, with the
 learned threshold marked. :class:`SGLCurveDisplay` draws the learning curve of
 :class:`~skthresh.SGLThresholdOptimizer` (the true metric at each epoch).
-:class:`~skthresh.ThresholdReportDisplay` (a module of its own) draws each label's threshold with its bootstrap interval against its number
-of positives, from :func:`~skthresh.threshold_report`.
+:class:`~skthresh.ThresholdReportDisplay` (a module of its own) draws each
+label's threshold with its bootstrap interval against its number of
+positives, from :func:`~skthresh.threshold_report`.
 
 As in scikit-learn, each display has ``from_estimator`` / ``from_predictions``
 (or ``from_optimizer``, ``from_report``) constructors that compute what to draw and call
