@@ -5,4 +5,5 @@ in the order ``python -m benchmarks`` shows them. Results go to
 ``benchmarks/results/NAME.md`` (and ``NAME.rst``, included by the docs).
 """
 
-BENCHMARKS = ("table2", "speed", "scaling", "end_to_end", "devsuite", "streaming", "priors")
+BENCHMARKS = ("table2", "speed", "scaling", "end_to_end", "devsuite", "streaming", "priors",
+              "report")

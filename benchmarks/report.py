@@ -1,10 +1,12 @@
 """threshold_report: coverage of its intervals, and its cost at AudioSet scale.
 
-A measurement script, not run by the tests; it prints its figures and writes
-nothing. From the repository root::
+Not run by the tests. From the repository root::
 
-    python -m benchmarks.report [--data DIR] [--draws 100] [--resamples 100]
+    python -m benchmarks report [--data DIR] [--draws 100] [--resamples 100]
                                 [--skip-coverage] [--skip-cost] [--n-jobs-check]
+
+It prints its figures as they come and writes ``benchmarks/results/report.md``
+(and ``.rst``).
 
 (a) Coverage. One label, positives' scores Beta(a, b) and negatives' Beta(b, a),
 prior 0.3: the population-optimal F1 threshold is found numerically from the
@@ -24,7 +26,6 @@ joblib's 2 workers (the reason ``threshold_report`` has no ``n_jobs``).
 
 from __future__ import annotations
 
-import argparse
 import time
 import warnings
 from pathlib import Path
@@ -32,10 +33,10 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize, stats
 
+from benchmarks._common import DEFAULT_DATA, Table, argument_parser, write_result
 from skthresh import CoordinateThresholdOptimizer, SGLThresholdOptimizer, threshold_report
 from skthresh.exceptions import UndefinedThresholdWarning
 
-DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "data" / "sgl-thresh")
 A, B, PRIOR, LEVEL = 5.0, 2.0, 0.3, 0.9
 
 
@@ -64,15 +65,15 @@ def draw(n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
     return scores, y
 
 
-def coverage(n_draws: int, n_resamples: int) -> None:
-    """Print the coverage and mean width of the 90 % interval of the optimal threshold."""
+def coverage(n_draws: int, n_resamples: int) -> list[str | Table]:
+    """The coverage and mean width of the 90 % interval of the optimal threshold."""
     target = optimal_threshold()
-    print(f"(a) coverage: positives Beta({A:g}, {B:g}), negatives Beta({B:g}, {A:g}), "
-          f"prior {PRIOR}; population-optimal F1 threshold {target:.4f} "
-          f"(F1 {population_f1(target):.4f}); level {LEVEL}, {n_resamples} resamples, "
-          f"{n_draws} draws per cell")
-    print(f"{'optimizer':30s} {'rows':>6s} {'coverage':>9s} {'mean width':>11s} "
-          f"{'time':>7s}")
+    text = (f"Coverage: one label, positives' scores Beta({A:g}, {B:g}), negatives' "
+            f"Beta({B:g}, {A:g}), prior {PRIOR}; population-optimal F1 threshold "
+            f"{target:.4f} (F1 {population_f1(target):.4f}). Interval level {LEVEL}, "
+            f"{n_resamples} resamples, {n_draws} draws per row (seeded).")
+    print(text)
+    rows = []
     for optimizer in (CoordinateThresholdOptimizer(), SGLThresholdOptimizer()):
         for n_samples in (300, 3000):
             rng = np.random.default_rng(n_samples)
@@ -84,12 +85,15 @@ def coverage(n_draws: int, n_resamples: int) -> None:
                                           n_resamples=n_resamples, random_state=k)
                 covered += report.low[0] <= target <= report.high[0]
                 widths.append(report.high[0] - report.low[0])
-            print(f"{type(optimizer).__name__:30s} {n_samples:6d} {covered / n_draws:9.0%} "
-                  f"{np.mean(widths):11.4f} {time.perf_counter() - start:6.0f}s", flush=True)
+            rows.append([f"`{type(optimizer).__name__}()`", f"{n_samples:,}",
+                         f"{covered / n_draws:.0%}", f"{np.mean(widths):.4f}",
+                         f"{time.perf_counter() - start:.0f} s"])
+            print(*rows[-1], flush=True)
+    return [text, Table(["optimizer", "rows", "coverage", "mean width", "time"], rows)]
 
 
-def cost(data: Path, n_jobs_check: bool) -> None:
-    """Print the time of the default report at 15,278 x 527, and the report on DCASE2019."""
+def cost(data: Path, n_jobs_check: bool) -> list[str | Table]:
+    """The time of the default report at 15,278 x 527, and the report on DCASE2019."""
     from skthresh.datasets import make_multilabel_scores
 
     scores, y = make_multilabel_scores(15_278, 527, random_state=0)
@@ -99,28 +103,38 @@ def cost(data: Path, n_jobs_check: bool) -> None:
         start = time.perf_counter()
         report = threshold_report(SGLThresholdOptimizer(), scores, y, random_state=0)
     seconds = time.perf_counter() - start
-    print(f"\n(b) cost: threshold_report(SGLThresholdOptimizer(), ...) at 15,278 x 527 "
-          f"(make_multilabel_scores, seed 0), {report.n_resamples} resamples: {seconds:.1f} s "
-          f"({seconds / (report.n_resamples + 1):.2f} s a fit); "
-          f"{int(report.untunable.sum())} of 527 labels untunable "
-          f"({int((report.n_positive < 5).sum())} with < 5 positives)", flush=True)
+    parts: list[str | Table] = [
+        f"Cost: `threshold_report(SGLThresholdOptimizer(), ...)` at 15,278 x 527 "
+        f"(`make_multilabel_scores`, seed 0), {report.n_resamples} resamples: "
+        f"{seconds:.1f} s ({seconds / (report.n_resamples + 1):.2f} s a fit); "
+        f"{int(report.untunable.sum())} of 527 labels untunable "
+        f"({int((report.n_positive < 5).sum())} with fewer than 5 positives)."]
+    print(parts[0], flush=True)
     if n_jobs_check:
         n_jobs_timing(scores, y)
 
     path = data / "dcase2019.npz"
     if not path.exists():
         print(f"{path} not found (--data DIR): DCASE2019 skipped")
-        return
+        return parts
     d = np.load(path)
     start = time.perf_counter()
     frame = threshold_report(SGLThresholdOptimizer(), d["val_scores"], d["val_labels"],
                              random_state=0, as_frame=True)
     seconds = time.perf_counter() - start
-    print(f"\nDCASE2019 validation scores ({d['val_scores'].shape[0]:,} x "
-          f"{d['val_scores'].shape[1]}), SGLThresholdOptimizer(), 100 resamples: "
-          f"{seconds:.1f} s")
-    with np.printoptions(precision=3):
-        print(frame.round(3).to_string())
+    parts.append(f"The report on the DCASE2019 validation scores ({d['val_scores'].shape[0]:,} "
+                 f"x {d['val_scores'].shape[1]}), `SGLThresholdOptimizer()`, 100 resamples, "
+                 f"took {seconds:.1f} s:")
+    columns = ["threshold", "low", "high", "n_positive", "spread", "untunable"]
+    parts.append(Table(["label", *columns],
+                       [[label, *(f"{v:.3f}" if isinstance(v, float) else v for v in row),
+                         f"{n:g}", f"{spread:.3f}", "yes" if flag else ""]
+                        for label, row, n, spread, flag in zip(
+                            frame.index, frame[["threshold", "low", "high"]].itertuples(
+                                index=False), frame["n_positive"], frame["spread"],
+                            frame["untunable"])]))
+    print(frame.round(3).to_string())
+    return parts
 
 
 def n_jobs_timing(scores: np.ndarray, y: np.ndarray, n_fits: int = 8) -> None:
@@ -146,7 +160,7 @@ def n_jobs_timing(scores: np.ndarray, y: np.ndarray, n_fits: int = 8) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the measurements named by the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help="folder holding dcase2019.npz (default: ../shared/data/sgl-thresh)")
     parser.add_argument("--draws", type=int, default=100, help="draws per coverage cell")
@@ -157,10 +171,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-jobs-check", action="store_true",
                         help="in (b), time 1 against 2 joblib workers")
     args = parser.parse_args(argv)
+    parts: list[str | Table] = []
     if not args.skip_coverage:
-        coverage(args.draws, args.resamples)
+        parts += coverage(args.draws, args.resamples)
     if not args.skip_cost:
-        cost(args.data, args.n_jobs_check)
+        parts += cost(args.data, args.n_jobs_check)
+    path = write_result(args, "report", "threshold_report: interval coverage and cost", parts)
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
