@@ -77,6 +77,7 @@ def test_every_score_shape_works(estimator):
     np.testing.assert_array_equal(pred, clf.decision_scores(X_test) >= clf.thresholds_)
 
 
+@pytest.mark.slow
 def test_beats_the_inner_predict_on_rare_labels(rare_multilabel):
     """Check a clear held-out micro-F1 gain over the estimator's own 0.5 cut.
 
@@ -86,7 +87,7 @@ def test_beats_the_inner_predict_on_rare_labels(rare_multilabel):
     X, Y, X_test, Y_test = rare_multilabel
     forest = RandomForestClassifier(n_estimators=20, random_state=0, n_jobs=1)
     for opt in ("sgl", "coordinate"):
-        clf = ThresholdOptimizedClassifier(forest, optimizer=opt, cv=3).fit(X, Y)
+        clf = ThresholdOptimizedClassifier(forest, optimizer=opt, cv=2).fit(X, Y)
         ours = f1_score(Y_test, clf.predict(X_test), average="micro")
         inner = f1_score(Y_test, clf.estimator_.predict(X_test), average="micro")
         assert ours > inner + 0.15, (opt, ours, inner)
@@ -423,6 +424,7 @@ def test_soft_targets_fit_inner_on_binarised_labels():
     assert not np.allclose(clf.thresholds_, ref.thresholds_)
 
 
+@pytest.mark.slow
 def test_parallel_folds_match_serial():
     """Check that n_jobs=2 gives the serial result.
 
@@ -487,7 +489,7 @@ def test_binary_behaves_like_tuned_threshold_classifier_cv():
 
     X, y = make_classification(n_samples=1500, weights=[0.85], flip_y=0.05, random_state=0)
     X_train, y_train, X_test, y_test = X[:1000], y[:1000], X[1000:], y[1000:]
-    cv = StratifiedKFold(5)
+    cv = StratifiedKFold(3)
     theirs = TunedThresholdClassifierCV(lr(), scoring="f1", cv=cv).fit(
         X_train, y_train)
     for opt in ("coordinate", "sgl"):
