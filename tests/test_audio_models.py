@@ -217,6 +217,7 @@ def test_make_chords_deterministic():
         make_chords(2, note_weights=[1.0, 2.0])
 
 
+@pytest.mark.slow
 def test_pipeline_learned_thresholds_against_half(tiny):
     """GridSearchCV(f1_micro) over the C of a one-vs-rest logistic regression on CREPE.
 

@@ -223,6 +223,7 @@ def test_cli_apply_keeps_the_csv_header_of_the_scores(files, run_cli):
     assert (d / "named_pred.csv").read_text().splitlines()[0] == "dog,cat,bird,rain,car"
 
 
+@pytest.mark.slow
 def test_entry_points_in_subprocesses(files):
     """Check the real entry points: the installed console script and ``python -m skthresh``.
 

@@ -62,6 +62,7 @@ def _search(optimizer):
     return GridSearchCV(clf, grid, scoring="f1_micro", cv=2), X, Y
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", [
     CoordinateThresholdOptimizer(),
     SGLThresholdOptimizer(device="cpu", max_iter=40),
@@ -111,6 +112,7 @@ def _dask_rows(path, shape, dtype, rows):
     return da.concatenate(blocks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", [SGLThresholdOptimizer(n_bins=256),
                                        CoordinateThresholdOptimizer(n_bins=256)],
                          ids=["sgl", "coordinate"])

@@ -255,6 +255,7 @@ def test_sgl_curve_from_estimator(fitted_clf):
     assert disp.line_.get_color() == "k"
 
 
+@pytest.mark.slow
 def test_matplotlib_is_imported_lazily(fresh_imports):
     """Check that importing the display module does not import matplotlib.
 
@@ -441,6 +442,7 @@ def test_report_display_bad_arguments(report_inputs):
                                high=[1, 1, 1], untunable=[0, 0, 0]).plot()
 
 
+@pytest.mark.slow
 def test_report_display_imports_matplotlib_only_to_draw():
     """Check that getting and building ThresholdReportDisplay does not import matplotlib."""
     code = (

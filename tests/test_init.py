@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 
+
+@pytest.mark.slow
 def test_public_names_are_lazy_and_listed():
     """Check that every name of __all__ resolves, and importing skthresh stays light."""
     import subprocess

@@ -551,6 +551,7 @@ def test_micro_warns_when_nothing_at_all():
         assert tversky_score(np.zeros((2, 2)), np.zeros((2, 2)), zero_division="warn") == 0.0
 
 
+@pytest.mark.slow
 def test_does_not_import_torch(fresh_imports):
     # a fresh interpreter: import skthresh, then import and use skthresh.metrics
     # (the subprocess is shared with test_display.py's lazy-import test, conftest.py)

@@ -90,6 +90,7 @@ def test_sampled_bins_stay_close_to_the_in_memory_fit(tmp_path, monkeypatch):
     assert not np.array_equal(memory.thresholds_, chunked.thresholds_)  # bins did differ
 
 
+@pytest.mark.slow
 def test_memory_map_fit_never_holds_the_matrix(tmp_path, monkeypatch):
     """Check that a memory-map fit allocates under a quarter of the matrix (tracemalloc).
 
