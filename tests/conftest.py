@@ -1,6 +1,13 @@
 """Shared fixtures: seeds, one BLAS/OpenMP thread, data and subprocess results several files use.
 
 Helpers that are plain functions (estimators, data, markers) live in ``_helpers.py``.
+
+One test file per module: ``test_<name>.py`` tests ``skthresh/<name>.py`` or
+``skthresh/_<name>.py`` (``test_cli.py`` the ``_cli*`` modules, ``test_init.py``
+the package namespace). Three files cut across modules: ``test_common.py``
+(scikit-learn's estimator checks), ``test_dask.py`` (the estimators on a Dask
+cluster) and ``test_real_data.py`` (held-out quality on the DCASE scores).
+Tests marked ``slow`` run by default; ``-m "not slow"`` leaves them out.
 """
 
 from __future__ import annotations
