@@ -378,44 +378,6 @@ def test_verbose_prints_progress(multilabel_scores, capsys, monkeypatch):
     assert "coordinate pass 1" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("scoring", ["f1_micro", "f1_macro", "f1_weighted", "jaccard_micro",
-                                     "f0.5_macro", "jaccard_weighted"])
-@pytest.mark.parametrize("zero_division", [0.0, 1.0])
-def test_count_gradients_equal_autograd(scoring, zero_division):
-    """Check the analytic derivatives of the metric in tp and fp, empty labels included."""
-    metric = get_set_metric(scoring)
-    rng = np.random.default_rng(3)
-    positives = rng.integers(0, 6, size=(3, 8)).astype(float)
-    positives[:, 0] = 0.0  # no positive ...
-    tp = np.floor(rng.random((3, 8)) * (positives + 1))
-    fp = rng.integers(0, 4, size=(3, 8)).astype(float)
-    fp[:, 0] = 0.0  # ... and nothing predicted: an undefined per-label score
-    if scoring.endswith("weighted"):
-        positives[2] = 0.0  # a batch row without support anywhere: the plain mean
-        tp[2] = 0.0
-    value, d_tp, d_fp = metric.value_and_count_gradients(
-        tp, fp, positives - tp, positives, xp=np, zero_division=zero_division)
-
-    tp_t = torch.tensor(tp, requires_grad=True)
-    fp_t = torch.tensor(fp, requires_grad=True)
-    support = torch.tensor(positives)
-    auto = metric.from_counts(tp_t, fp_t, support - tp_t, support, xp=torch,
-                              zero_division=zero_division)
-    g_tp, g_fp = torch.autograd.grad(auto.sum(), (tp_t, fp_t))
-    np.testing.assert_allclose(value, auto.detach().numpy(), rtol=1e-12)
-    np.testing.assert_allclose(d_tp, g_tp.numpy(), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(d_fp, g_fp.numpy(), rtol=1e-12, atol=1e-15)
-    assert np.abs(d_tp).max() > 0
-
-
-def test_count_gradients_refuse_the_samples_average():
-    """Check that per-sample metrics have no per-label count gradients."""
-    counts = np.ones((1, 3))
-    with pytest.raises(ValueError, match="label-decomposable"):
-        get_set_metric("f1_samples").value_and_count_gradients(
-            counts, counts, counts, counts, xp=np)
-
-
 @pytest.mark.parametrize("make", ALL, ids=IDS)
 def test_fast_and_general_count_paths_agree(multilabel_scores, make):
     """Check that hard targets (sort-only path) and constant weights (argsort path) agree."""
