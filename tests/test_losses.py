@@ -249,7 +249,7 @@ def _multilabel_data(n=128, n_in=6, n_out=4, seed=0):
     return X, Y
 
 
-def _net(criterion, **kwargs):
+def _criterion_net(criterion, **kwargs):
     return NeuralNet(
         module=MLP,
         criterion=criterion,
@@ -266,7 +266,8 @@ def _net(criterion, **kwargs):
 def test_skorch_criterion_clone_and_set_params():
     torch.manual_seed(0)
     X, Y = _multilabel_data()
-    net = _net(CompatibleTverskyLoss, criterion__alpha=0.3, criterion__beta=0.7, max_epochs=2)
+    net = _criterion_net(CompatibleTverskyLoss, criterion__alpha=0.3, criterion__beta=0.7,
+                         max_epochs=2)
     net.fit(X, Y)
     assert isinstance(net.criterion_, CompatibleTverskyLoss)
     assert (net.criterion_.alpha, net.criterion_.beta) == (0.3, 0.7)
@@ -300,14 +301,14 @@ def test_skorch_criterion_clone_and_set_params():
 def test_skorch_training_decreases_loss(criterion, kwargs):
     torch.manual_seed(0)
     X, Y = _multilabel_data()
-    net = _net(criterion, max_epochs=8, **kwargs).fit(X, Y)
+    net = _criterion_net(criterion, max_epochs=8, **kwargs).fit(X, Y)
     losses = net.history[:, "train_loss"]
     assert losses[-1] < losses[0]
 
 
 def test_skorch_bce_mix_set_params_jdt():
     X, Y = _multilabel_data(n=32)
-    net = _net(BCEWithJDTLoss, max_epochs=1).fit(X, Y)
+    net = _criterion_net(BCEWithJDTLoss, max_epochs=1).fit(X, Y)
     net.set_params(criterion__jdt="dice", criterion__bce_weight=0.5)
     assert (net.criterion_.jdt, net.criterion_.bce_weight) == ("dice", 0.5)
     clone(net).fit(X, Y)
