@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "CoordinateThresholdOptimizer": "._optimizers",
     "FixedThresholdOptimizer": "._optimizers",
+    "HFAudioEmbedder": "._hf_audio",
     "MultilabelStratifiedGroupKFold": "._split",
     "MultilabelStratifiedKFold": "._split",
     "SGLCurveDisplay": "._display",
@@ -30,6 +31,7 @@ _LAZY = {
 __all__ = [  # the names of _LAZY, and the version
     "CoordinateThresholdOptimizer",
     "FixedThresholdOptimizer",
+    "HFAudioEmbedder",
     "MultilabelStratifiedGroupKFold",
     "MultilabelStratifiedKFold",
     "SGLCurveDisplay",
@@ -52,6 +54,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not run
     from ._classifier import ThresholdOptimizedClassifier
     from ._display import SGLCurveDisplay, ThresholdCurveDisplay
     from ._embedder import TorchEmbedder
+    from ._hf_audio import HFAudioEmbedder
     from ._optimizers import (
         CoordinateThresholdOptimizer,
         FixedThresholdOptimizer,
