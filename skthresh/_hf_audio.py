@@ -502,7 +502,21 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
 
     def _embed(self, clips, model, device, dtype, index: int) -> np.ndarray:
         extractor = self.feature_extractor_
-        inputs = extractor(clips, sampling_rate=self.sampling_rate_, return_tensors="pt")
+        window = int(0.025 * self.sampling_rate_)
+        if self.family_ == "ast" and min(len(c) for c in clips) < window:
+            raise ValueError(
+                f"Clips of {min(len(c) for c in clips)} samples are too short for AST: its "
+                f"filterbank frames are 25 ms ({window} samples at {self.sampling_rate_} Hz)."
+            )
+        try:
+            inputs = extractor(clips, sampling_rate=self.sampling_rate_, return_tensors="pt")
+        except (RuntimeError, ValueError) as exc:
+            raise ValueError(
+                f"{type(extractor).__name__} failed on batch {index} (clips of "
+                f"{sorted({len(c) for c in clips})} samples at {self.sampling_rate_} Hz): {exc}."
+                " Clips may be too short for it: an AST filterbank frame is 25 ms (400 "
+                "samples at 16 kHz)."
+            ) from exc
         inputs = {key: (value.to(device=device, dtype=dtype) if value.is_floating_point()
                         else value.to(device))
                   for key, value in inputs.items() if isinstance(value, torch.Tensor)}
@@ -516,7 +530,8 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"{type(model).__name__} failed on batch {index} (clips of "
                 f"{sorted({len(c) for c in clips})} samples; inputs {shapes}, {dtype}, "
-                f"{device}): {exc}"
+                f"{device}): {exc}. Clips may be too short for the model (its convolutions "
+                "need a minimum length), or dtype may not suit the device."
             ) from exc
         pooled = self._pool(output, inputs, [len(c) for c in clips])
         pooled = pooled.float()

@@ -233,6 +233,10 @@ def test_parameters_are_checked_in_fit(tiny):
         HFAudioEmbedder(tiny["ast"]).fit([np.zeros((2, 4000))])
     with pytest.raises(ValueError, match="NaN"):
         HFAudioEmbedder(tiny["ast"]).fit([np.full(4000, np.nan)])
+    # shorter than AST's 400-sample frame, or than the convolutions' kernels
+    for family, length in (("ast", 300), ("wav2vec2-group", 5)):
+        with pytest.raises(ValueError, match="too short"):
+            HFAudioEmbedder(tiny[family]).fit_transform([np.ones(length, np.float32)])
 
 
 @needs_transformers
