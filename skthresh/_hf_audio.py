@@ -30,6 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._embedder import _resolve_dtype
 from ._progress import Progress
+from ._resample import polyphase_factors, resample
 from ._validation import resolve_device
 from ._warnings import warn
 from .exceptions import SkthreshWarning
@@ -129,15 +130,8 @@ def _n_layers(model, family: str) -> int | None:
 
 
 def _resample(clip: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """``clip`` at ``rate`` Hz resampled to ``target`` Hz.
-
-    Polyphase filtering (:func:`scipy.signal.resample_poly`, in float64), as
-    :class:`~skthresh.audio_models.CrepeEmbedding` resamples.
-    """
-    from scipy.signal import resample_poly
-
-    common = math.gcd(rate, target)
-    return resample_poly(clip.astype(np.float64), target // common, rate // common)
+    """``clip`` at ``rate`` Hz resampled to ``target`` Hz (as every embedder resamples)."""
+    return resample(clip, *polyphase_factors(rate, target))
 
 
 def _bar(done: int, total: int, seconds: float, width: int = 30) -> str:

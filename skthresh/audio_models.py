@@ -28,6 +28,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ._resample import polyphase_factors, resample
 from .datasets import make_chords  # its home is skthresh.datasets; kept importable here
 
 __all__ = ["CrepeEmbedding", "crepe_weights_path", "make_chords"]
@@ -228,8 +229,7 @@ class CrepeEmbedding(torch.nn.Module):
                 f"{CREPE_SAMPLE_RATE / rate:.3g}). Pass resample=True to resample the clips to "
                 f"{CREPE_SAMPLE_RATE} Hz, or resample them beforehand."
             )
-        common = math.gcd(rate, CREPE_SAMPLE_RATE)
-        return CREPE_SAMPLE_RATE // common, rate // common
+        return polyphase_factors(rate, CREPE_SAMPLE_RATE)
 
     def _check_length(self, x: torch.Tensor, up: int, down: int) -> None:
         """Refuse clips too short to give a frame: empty ones, and short ones without padding."""
@@ -268,9 +268,7 @@ class CrepeEmbedding(torch.nn.Module):
         up, down = self._resampling()
         self._check_length(x, up, down)
         if (up, down) != (1, 1):
-            from scipy.signal import resample_poly
-
-            resampled = resample_poly(x.detach().cpu().double().numpy(), up, down, axis=-1)
+            resampled = resample(x.detach().cpu().double().numpy(), up, down)
             x = torch.as_tensor(resampled).to(device=x.device, dtype=x.dtype)
         if self.center:
             x = F.pad(x, (CREPE_WINDOW // 2, CREPE_WINDOW // 2))
