@@ -66,13 +66,18 @@ def multilabel_scores():
 _FRESH_IMPORTS = """
 import json, sys
 import skthresh
-report = {"torch_after_skthresh": "torch" in sys.modules}
+report = {"torch_after_skthresh": "torch" in sys.modules,
+          "heavy_after_skthresh": sorted(m for m in ("sklearn", "torch", "scipy")
+                                         if m in sys.modules)}
 import skthresh.metrics as m
 m.f1_score([[1, 0]], [[1, 1]]); m.make_set_scorer("f1_micro")
 report["torch_after_metrics"] = "torch" in sys.modules
 report["matplotlib_before_display"] = "matplotlib" in sys.modules
 import skthresh._display
 report["matplotlib_after_display"] = "matplotlib" in sys.modules
+display = skthresh.ThresholdReportDisplay(n_positive=[3], threshold=[0.5], low=[0.4], high=[0.6],
+                                          untunable=[True])
+report["matplotlib_after_report_display"] = "matplotlib" in sys.modules
 print(json.dumps(report))
 """
 
@@ -82,8 +87,10 @@ def fresh_imports():
     """Which heavy modules a fresh interpreter holds after each step of using skthresh.
 
     One subprocess (each costs an interpreter start and a ``skthresh`` import)
-    serves the lazy-import tests of test_metrics.py and test_display.py: it
-    imports skthresh, uses skthresh.metrics, then imports skthresh._display.
+    serves the lazy-import tests of test_init.py, test_metrics.py,
+    test_display.py and test_report_display.py: it imports skthresh, uses
+    skthresh.metrics, imports skthresh._display, then builds a
+    ThresholdReportDisplay (without drawing it).
     """
     out = subprocess.run([sys.executable, "-c", _FRESH_IMPORTS], capture_output=True,
                          text=True, check=True, timeout=120)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
@@ -196,14 +192,11 @@ def test_report_display_bad_arguments(report_inputs):
 
 
 @pytest.mark.slow
-def test_report_display_imports_matplotlib_only_to_draw():
-    """Check that getting and building ThresholdReportDisplay does not import matplotlib."""
-    code = (
-        "import json, sys, skthresh\n"
-        "display = skthresh.ThresholdReportDisplay(n_positive=[3], threshold=[0.5], low=[0.4],"
-        " high=[0.6], untunable=[True])\n"
-        "print(json.dumps('matplotlib' in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=120)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) is False
+def test_report_display_imports_matplotlib_only_to_draw(fresh_imports):
+    """Check that getting and building ThresholdReportDisplay does not import matplotlib.
+
+    In a fresh interpreter (conftest.py's subprocess, shared with the other
+    lazy-import tests), after skthresh, skthresh.metrics and skthresh._display,
+    none of which imports matplotlib (test_display.py checks the last two).
+    """
+    assert fresh_imports["matplotlib_after_report_display"] is False
