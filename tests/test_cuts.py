@@ -59,3 +59,21 @@ def test_thresholds_and_cuts_round_trip():
         for row in cuts:
             np.testing.assert_array_equal(
                 problem.cuts_from_positions(problem.positions_from_cuts(row)), row)
+
+
+def test_bins_start_at_blocks_of_equal_scores():
+    """Check that bins never split a block of tied scores, and hold every row's mass."""
+    rng = np.random.default_rng(11)
+    y = (rng.random((900, 6)) < 0.15).astype(int)
+    scores = np.round(rng.random((900, 6)) + y, 2)  # many ties
+    scores[:, 5] = rng.random(900) + y[:, 5]  # and a label without ties
+    ss = sort_scores(scores, y, np.ones(len(y)))
+    problem = binned_problem(ss, 64)
+    even = (np.arange(64) * 900) // 64
+    moved = (problem.first_pos[:-1] != even[:, None]).any(axis=0)
+    assert moved[:5].all() and not moved[5]  # ties moved some starts back
+    assert problem.pos.sum() == y.sum() and (problem.pos + problem.neg).sum() == y.size
+    for c in range(6):
+        starts = problem.first_pos[:-1, c]
+        inside = starts[starts > 0]
+        assert (ss.values[inside, c] != ss.values[inside - 1, c]).all()
