@@ -43,7 +43,6 @@ from ._progress import Progress
 from ._response import resolve_response_method, scores_matrix
 from ._scoring import get_set_metric, is_binary_name, refuse_binary_name
 from ._split import classifier_splitter, cv_kind
-from ._split import cv_kind as _cv_kind  # noqa: F401  (its tests import it from here)
 from ._targets import encode_target
 from ._validation import (
     align_columns,

@@ -220,18 +220,6 @@ def test_errors(params, y_kind, err, match):
         ThresholdOptimizedClassifier(LogisticRegression(), **params).fit(X, y)
 
 
-@pytest.mark.parametrize("cv, kind", [
-    ("prefit", "prefit"), (0.25, "fraction"), (3, "folds"), (np.int64(4), "folds"),
-    (KFold(3), "splitter"), ([(np.arange(30), np.arange(30, 60))], "splitter"),
-    (None, "splitter"),
-])
-def test_cv_kind_is_read_in_one_place(cv, kind):
-    """Check what each cv means, as the splitter, the routing and fit read it."""
-    from skthresh._classifier import _cv_kind
-
-    assert _cv_kind(cv) == kind
-
-
 def test_fold_jobs_return_an_estimator_only_for_refit_false():
     """Check that a fold job sends back its fitted estimator only when it is kept."""
     from skthresh._classifier import _fit_fold

@@ -12,7 +12,7 @@ import sklearn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import check_cv, cross_val_score, cross_validate
+from sklearn.model_selection import KFold, check_cv, cross_val_score, cross_validate
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.neighbors import KNeighborsClassifier
 
@@ -266,3 +266,15 @@ def test_stratified_folds_refuse_more_folds_than_rows():
     with pytest.raises(ValueError, match="n_splits=5 greater than the number of samples: "
                                          "n_samples=3"):
         list(MultilabelStratifiedKFold(5).split(np.zeros((3, 1)), np.eye(3)))
+
+
+@pytest.mark.parametrize("cv, kind", [
+    ("prefit", "prefit"), (0.25, "fraction"), (3, "folds"), (np.int64(4), "folds"),
+    (KFold(3), "splitter"), ([(np.arange(30), np.arange(30, 60))], "splitter"),
+    (None, "splitter"),
+])
+def test_cv_kind_is_read_in_one_place(cv, kind):
+    """Check what each cv means, as the splitter, the routing and fit read it."""
+    from skthresh._split import cv_kind
+
+    assert cv_kind(cv) == kind
