@@ -54,14 +54,12 @@ def _cmd_fit(args) -> int:
     """``skthresh fit``: learn the thresholds and write them with :func:`save_thresholds`."""
     from ._cli_checks import (
         check_device,
-        check_labels,
         check_out,
-        check_same_shape,
         label_names,
+        read_scores_and_labels,
         set_metric,
     )
     from ._cli_messages import CLIError
-    from ._cli_read import npz_key, read_array
 
     if args.threshold is not None and args.method != "fixed":
         raise CLIError("--threshold applies to --method fixed only.")
@@ -71,10 +69,7 @@ def _cmd_fit(args) -> int:
     check_out(args, "scores", "labels")
     if args.device is not None:
         check_device(args.device)
-    scores = read_array(args.scores, npz_key(args, "scores"), "--scores", args.header)
-    labels = read_array(args.labels, npz_key(args, "labels"), "--labels", args.header)
-    check_same_shape(scores, labels)
-    targets = check_labels(labels, allow_soft=True)
+    scores, labels, targets = read_scores_and_labels(args)
     n_samples, n_labels = scores.values.shape
     names = label_names(n_labels, scores.names, labels.names)
     named = names != list(range(n_labels))
@@ -211,20 +206,15 @@ def _cmd_apply(args) -> int:
 def _cmd_evaluate(args) -> int:
     """``skthresh evaluate``: print the per-label and averaged figures of the thresholds."""
     from ._cli_checks import (
-        check_labels,
-        check_same_shape,
         label_names,
         match_thresholds,
+        read_scores_and_labels,
         read_thresholds,
     )
     from ._cli_numbers import evaluation
-    from ._cli_read import npz_key, read_array
 
     loaded = read_thresholds(args.thresholds)
-    scores = read_array(args.scores, npz_key(args, "scores"), "--scores", args.header)
-    labels = read_array(args.labels, npz_key(args, "labels"), "--labels", args.header)
-    check_same_shape(scores, labels)
-    y_true = check_labels(labels, allow_soft=False, compact=False)
+    scores, labels, y_true = read_scores_and_labels(args, allow_soft=False, compact=False)
     thresholds = match_thresholds(scores, loaded, args.thresholds)
     n_samples, n_labels = y_true.shape
     figures = evaluation(args, scores, y_true, thresholds)

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from ._cli_messages import CLIError, cli_words
-from ._cli_read import Matrix, row_blocks
+from ._cli_read import Matrix, npz_key, read_array, row_blocks
 
 __all__ = ["check_device", "check_labels", "check_out", "check_same_shape", "label_names",
            "match_thresholds", "read_thresholds", "set_metric"]
@@ -44,6 +44,29 @@ def check_same_shape(scores: Matrix, labels: Matrix) -> None:
             f"the label columns differ: column {diff + 1} is {scores.names[diff]!r} in "
             f"{scores.path} but {labels.names[diff]!r} in {labels.path}."
         )
+
+
+def read_scores_and_labels(args, *, allow_soft: bool = True, compact: bool = True):
+    """The ``--scores`` and ``--labels`` files, read and checked against each other.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The command line (``scores``, ``labels``, their keys, ``header``).
+    allow_soft, compact : bool
+        As :func:`check_labels` takes them.
+
+    Returns
+    -------
+    scores, labels : Matrix
+        The two files as read.
+    targets : ndarray
+        The checked labels (:func:`check_labels`).
+    """
+    scores = read_array(args.scores, npz_key(args, "scores"), "--scores", args.header)
+    labels = read_array(args.labels, npz_key(args, "labels"), "--labels", args.header)
+    check_same_shape(scores, labels)
+    return scores, labels, check_labels(labels, allow_soft=allow_soft, compact=compact)
 
 
 def check_labels(labels: Matrix, *, allow_soft: bool, compact: bool = True):

@@ -39,8 +39,7 @@ def run_report(args) -> int:
     status : int
         0 (errors are raised as :class:`~skthresh._cli_messages.CLIError`).
     """
-    from ._cli_checks import check_labels, check_out, check_same_shape, label_names, set_metric
-    from ._cli_read import npz_key, read_array
+    from ._cli_checks import check_out, label_names, read_scores_and_labels, set_metric
 
     metric = set_metric(args.scoring)  # a clear error for unknown names, before reading
     if args.out is not None:  # as apply checks it: an input first, then the file type
@@ -48,10 +47,7 @@ def run_report(args) -> int:
         suffix = Path(args.out).suffix.lower()
         if suffix not in _TEXT_FORMATS:
             raise CLIError(f"--out: unknown file type {suffix or '(none)'!r}; use .csv or .tsv.")
-    scores = read_array(args.scores, npz_key(args, "scores"), "--scores", args.header)
-    labels = read_array(args.labels, npz_key(args, "labels"), "--labels", args.header)
-    check_same_shape(scores, labels)
-    targets = check_labels(labels, allow_soft=True)
+    scores, labels, targets = read_scores_and_labels(args)
     n_samples, n_labels = scores.values.shape
     names = label_names(n_labels, scores.names, labels.names)
     report = _threshold_report(args, scores.values, targets,
