@@ -1,5 +1,5 @@
-# ruff: noqa  -- a one-off study kept as the record of its issue (not part of the harness)
-"""Study: keep the inner model's 0.5 cut for untunable labels (issue "thresholds that say how sure they are", item 6).
+# ruff: noqa  -- a one-off study kept as a record (not part of the harness)
+"""Study: keep the inner model's 0.5 cut for untunable labels (defaults that never make a model worse).
 
 Usage, from the repository root with ``../shared`` beside it::
 
@@ -187,13 +187,12 @@ def main(argv=None):
            for r in ROWS}
 
     parts = [
-        "Question (issue \"thresholds that say how sure they are\", item 6, \"defaults that "
-        "never make a model worse\"): does keeping the inner model's own decision (0.5 on "
+        "Question (defaults that never make a model worse): does keeping the inner model's own decision (0.5 on "
         "probabilities) for the labels `threshold_report` calls untunable, computed on the "
         "classifier's out-of-fold scores, keep the literal defaults of "
         "`ThresholdOptimizedClassifier(inner)` from falling below the 0.5 cut, without "
-        "costing elsewhere? Done-when of the issue: the literal defaults within 1 point of "
-        "the 0.5 cut on every dataset and on average (mean of three fold draws).",
+        "costing elsewhere? The bar: the literal defaults within 1 point of the 0.5 cut on "
+        "every dataset and on average (mean of three fold draws).",
         "Method: development suite (Mulan's published train/test splits), inner model "
         "`make_pipeline(StandardScaler(with_mean=not sparse), OneVsRestClassifier("
         "LogisticRegression(max_iter=1000)))`. For each fold draw r in "
