@@ -1,9 +1,9 @@
 """HFAudioEmbedder: a pretrained Hugging Face audio transformer as a scikit-learn transformer.
 
 The audio models of `transformers <https://huggingface.co/docs/transformers>`_
-(AST, wav2vec 2.0, HuBERT, WavLM, the encoder of Whisper) turn waveforms into
-frame-level hidden states; :class:`HFAudioEmbedder` pools them into one vector
-per clip, so that the model is the first step of a
+(AST, wav2vec 2.0, HuBERT, WavLM, the encoder of Whisper, the audio tower of
+CLAP) turn waveforms into hidden states; :class:`HFAudioEmbedder` pools them
+into one vector per clip, so that the model is the first step of a
 :class:`~sklearn.pipeline.Pipeline` ending in a
 :class:`~skthresh.ThresholdOptimizedClassifier`. It never downloads anything
 unless told to (``local_files_only=False``): fetch a model once into a folder,
@@ -41,10 +41,10 @@ __all__ = ["HFAudioEmbedder"]
 TRANSFORMERS_REQUIREMENT = "transformers>=4.40"
 _INSTALL_HINT = (f'pip install "skthresh[hf]" (or pip install "{TRANSFORMERS_REQUIREMENT}")')
 
-_POOLINGS = ("mean", "pooler", "cls")
+_POOLINGS = ("mean", "pooler", "cls", "projection")
 # Families whose feature extractor pads or cuts every clip to one fixed size, whatever the
 # batch: a clip's input never depends on the other clips of its batch.
-_FIXED_SIZE = ("ast", "whisper")
+_FIXED_SIZE = ("ast", "whisper", "clap")
 
 
 def _import_transformers():
@@ -95,18 +95,19 @@ def _load_error(what: str, source, local_files_only: bool, exc: Exception) -> Ex
 
 
 def _family(model) -> str:
-    """``"ast"``, ``"whisper"``, ``"wav2vec2"`` (wav2vec2, HuBERT, WavLM...) or ``"other"``."""
+    """``"ast"``, ``"whisper"``, ``"clap"``, ``"wav2vec2"`` (wav2vec2, HuBERT, WavLM...) or
+    ``"other"``."""
     model_type = getattr(getattr(model, "config", None), "model_type", "")
     if model_type == "audio-spectrogram-transformer":
         return "ast"
     if model_type == "whisper":
         return "whisper"
-    if model_type.startswith("clap"):
+    if model_type == "clap_text_model":
         raise ValueError(
-            "HFAudioEmbedder does not support CLAP models yet (their audio tower returns "
-            "spectrogram-shaped states and a projection). Use ClapModel.get_audio_features in "
-            "a TorchEmbedder-style wrapper, or an AST, wav2vec2, HuBERT, WavLM or Whisper model."
-        )
+            "HFAudioEmbedder got CLAP's text model: pass a ClapModel, ClapAudioModel or "
+            "ClapAudioModelWithProjection (the audio tower is run).")
+    if model_type.startswith("clap"):  # ClapModel, ClapAudioModel(WithProjection)
+        return "clap"
     if hasattr(model, "_get_feat_extract_output_lengths"):
         return "wav2vec2"
     return "other"
@@ -115,12 +116,31 @@ def _family(model) -> str:
 def _audio_tower(model):
     """The module that maps features to hidden states: task heads and decoders dropped."""
     base = getattr(model, "base_model", model)  # e.g. ASTForAudioClassification -> ASTModel
+    if _family(base) == "clap":  # the audio model and its projection; the text tower dropped
+        audio = getattr(base, "audio_model", base)
+        return _ClapAudioTower(audio, getattr(base, "audio_projection", None))
     if _family(base) == "whisper":
         encoder = getattr(base, "encoder", None)
         if encoder is None and hasattr(base, "get_encoder"):
             encoder = base.get_encoder()
         return encoder if encoder is not None else base
     return base
+
+
+class _ClapAudioTower(torch.nn.Module):
+    """CLAP's audio model (HTSAT) with its projection, if the model has one."""
+
+    def __init__(self, audio_model, audio_projection=None):
+        super().__init__()
+        self.audio_model = audio_model
+        self.audio_projection = audio_projection
+
+    @property
+    def config(self):
+        return self.audio_model.config
+
+    def forward(self, **kwargs):
+        return self.audio_model(**kwargs)
 
 
 def _n_layers(model, family: str) -> int | None:
@@ -150,11 +170,14 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
     hidden states into one float32 vector per clip.
 
     Supported and tested: AST (``ASTModel``, ``ASTForAudioClassification``),
-    wav2vec 2.0 (``Wav2Vec2Model``; HuBERT and WavLM share its interface) and
+    wav2vec 2.0 (``Wav2Vec2Model``; HuBERT and WavLM share its interface),
     the encoder of Whisper (``WhisperModel``,
-    ``WhisperForConditionalGeneration``: the decoder is not run). Task heads
-    are dropped (the model's ``base_model`` is run). CLAP is not supported
-    yet. Other audio models are run the way wav2vec2 is, untested.
+    ``WhisperForConditionalGeneration``: the decoder is not run) and the
+    audio tower of CLAP (``ClapModel``, its text tower dropped; or a loaded
+    ``ClapAudioModel`` or ``ClapAudioModelWithProjection``, which
+    ``AutoModel`` does not load; with ``ClapFeatureExtractor``). Task heads
+    are dropped (the model's ``base_model`` is run). Other audio models are
+    run the way wav2vec2 is, untested.
 
     Read more in :ref:`audio`.
 
@@ -171,7 +194,7 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
         The feature extractor that turns waveforms into the model's input;
         None loads the one saved with ``model`` (required when ``model`` is
         an already loaded model).
-    pooling : {"mean", "pooler", "cls"}, default="mean"
+    pooling : {"mean", "pooler", "cls", "projection"}, default="mean"
         How the hidden states become one vector per clip:
 
         * ``"mean"``: the mean over the frames that hold the clip's audio.
@@ -180,11 +203,17 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
           ``max_length`` frames; the CLS and distillation tokens are left
           out). For Whisper: over the encoder frames of the clip's first
           ``chunk_length`` seconds (the rest is padding). For wav2vec2-like
-          models: over all frames (clips are never padded, see Notes).
+          models: over all frames (clips are never padded, see Notes). Not
+          for CLAP (a short clip is repeated to fill its fixed-size input).
         * ``"pooler"``: the model's pooled output, where it has one: for AST
           the mean of the CLS and distillation tokens, what
-          ``ASTForAudioClassification``'s head reads. Not with ``layer``.
+          ``ASTForAudioClassification``'s head reads; for CLAP the audio
+          tower's pooled output, before the projection. Not with ``layer``.
         * ``"cls"``: AST's CLS token (the first token).
+        * ``"projection"``: CLAP only (``ClapModel`` or
+          ``ClapAudioModelWithProjection``): the projected audio embedding,
+          L2-normalised, as ``ClapModel.get_audio_features`` returns it: the
+          vector CLAP compares with its text embeddings.
     layer : int or None, default=None
         Pool ``hidden_states[layer]`` (0 is the output of the embeddings,
         ``-1`` the last layer, before AST's final layer norm) instead of the
@@ -216,11 +245,12 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     model_ : transformers.PreTrainedModel
-        The module run: the base model, or Whisper's encoder.
+        The module run: the base model, Whisper's encoder, or CLAP's audio
+        model with its projection.
     feature_extractor_ : transformers feature extractor
         The loaded (or given) feature extractor.
     family_ : str
-        ``"ast"``, ``"whisper"``, ``"wav2vec2"`` or ``"other"``.
+        ``"ast"``, ``"whisper"``, ``"clap"``, ``"wav2vec2"`` or ``"other"``.
     sampling_rate_ : int
         The feature extractor's sampling rate, which the model expects.
     device_ : torch.device
@@ -243,6 +273,15 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
       for Whisper), whatever the batch; clips are batched in their order.
       Longer clips are cut: AST reads the first ``max_length`` frames
       (10.24 s for the AudioSet models), Whisper the first 30 s.
+    * CLAP: ``ClapFeatureExtractor`` maps every clip on its own to
+      ``max_length_s`` seconds (10 s): a shorter clip is repeated and then
+      zero-padded (its ``padding="repeatpad"``), so clips are batched in
+      their order. A longer clip is cut to its first ``max_length_s``
+      seconds before the extractor, which would otherwise crop it at random
+      (``truncation="rand_trunc"``) or stack random crops
+      (``truncation="fusion"``): embeddings are deterministic, and fused
+      models never fuse (``is_longer`` is False for every clip, where the
+      extractor flags one clip of a batch of short clips at random).
     * wav2vec2, HuBERT, WavLM and other models: padding would change the
       result (the group normalisation of base models' convolutions, and
       feature extractors without an attention mask, see padded zeros), so
@@ -335,8 +374,29 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
             )
         return model, extractor
 
-    def _check_params(self, family: str, n_layers: int | None):
+    def _check_params(self, family: str, tower):
         pooling, layer = self.pooling, self.layer
+        n_layers = _n_layers(tower, family)
+        if family == "clap":
+            if pooling not in ("pooler", "projection"):
+                raise ValueError(
+                    f"pooling={pooling!r} is not defined for CLAP: its audio tower works on a "
+                    "fixed-size mel image in which a short clip is repeated (and zero-padded) "
+                    "to fill max_length_s, so there are no frames of the clip alone to average. "
+                    "Use pooling='pooler' (the tower's pooled output) or 'projection' (the "
+                    "projected, L2-normalised audio embedding that CLAP compares with text).")
+            if layer is not None:
+                raise ValueError("layer is not supported for CLAP: use layer=None with "
+                                 "pooling='pooler' or 'projection'.")
+            if pooling == "projection" and getattr(tower, "audio_projection", None) is None:
+                raise ValueError(
+                    "pooling='projection': this ClapAudioModel has no projection; pass a "
+                    "ClapModel or ClapAudioModelWithProjection, or use pooling='pooler'.")
+            return
+        if pooling == "projection":
+            raise ValueError(
+                f"pooling='projection' reads CLAP's projected audio embedding; this {family} "
+                "model has none. Use pooling='mean' or 'pooler'.")
         if pooling == "pooler" and family in ("wav2vec2", "whisper"):
             raise ValueError(
                 f"pooling='pooler': this {family} model has no pooled output; use "
@@ -427,7 +487,7 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
         model, extractor = self._load()
         family = _family(model)
         tower = _audio_tower(model)
-        self._check_params(family, _n_layers(tower, family))
+        self._check_params(family, tower)
         self.feature_extractor_ = extractor
         self.sampling_rate_ = int(extractor.sampling_rate)
         self._rate()
@@ -456,7 +516,7 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "model_")
         device = resolve_device(self.device)
         dtype = _resolve_dtype(self.dtype)
-        self._check_params(self.family_, _n_layers(self.model_, self.family_))
+        self._check_params(self.family_, self.model_)
         rate, target = self._rate()
         clips = self._clips(X)
         if rate != target:
@@ -502,6 +562,10 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
                 f"Clips of {min(len(c) for c in clips)} samples are too short for AST: its "
                 f"filterbank frames are 25 ms ({window} samples at {self.sampling_rate_} Hz)."
             )
+        if self.family_ == "clap":
+            # The first max_length_s seconds: ClapFeatureExtractor would crop longer clips at
+            # random ("rand_trunc") or stack random crops ("fusion").
+            clips = [c[:int(extractor.nb_max_samples)] for c in clips]
         try:
             inputs = extractor(clips, sampling_rate=self.sampling_rate_, return_tensors="pt")
         except (RuntimeError, ValueError) as exc:
@@ -514,6 +578,10 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
         inputs = {key: (value.to(device=device, dtype=dtype) if value.is_floating_point()
                         else value.to(device))
                   for key, value in inputs.items() if isinstance(value, torch.Tensor)}
+        if "is_longer" in inputs:
+            # No clip is longer than max_length_s now; "fusion" flags one clip of a batch of
+            # short clips at random, which would fuse its copies: no clip is flagged.
+            inputs["is_longer"] = torch.zeros_like(inputs["is_longer"])
         shapes = {key: tuple(value.shape) for key, value in inputs.items()}
         try:
             output = model(**inputs, output_hidden_states=self.layer is not None,
@@ -537,6 +605,9 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
         return pooled.cpu().numpy()
 
     def _pool(self, output, inputs, lengths: list[int]) -> torch.Tensor:
+        if self.pooling == "projection":  # as ClapModel.get_audio_features
+            projected = self.model_.audio_projection(output.pooler_output)
+            return torch.nn.functional.normalize(projected, dim=-1)
         if self.pooling == "pooler":
             pooled = getattr(output, "pooler_output", None)
             if pooled is None:

@@ -114,6 +114,25 @@ def tiny(tmp_path_factory):
                 decoder_start_token_id=1)),
             tf.WhisperFeatureExtractor(feature_size=16, chunk_length=1)),
     }
+    # CLAP: 1-second clips, 101 mel frames of 16 bins, folded into a 64 x 64 image
+    audio = dict(window_size=4, num_mel_bins=16, spec_size=64, hidden_size=32,
+                 patch_embeds_hidden_size=16, depths=(1, 1), num_attention_heads=(2, 2),
+                 projection_dim=8)
+    clap = dict(feature_size=16, sampling_rate=RATE, hop_length=160, fft_window_size=400,
+                max_length_s=1, frequency_max=8000)
+    text = dict(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                intermediate_size=20, max_position_embeddings=40)
+    # as laion/clap-htsat-fused: "fusion" truncation, which flags a random clip is_longer
+    folders["clap"] = _save(
+        root / "clap",
+        tf.ClapModel(tf.ClapConfig(text_config=text, projection_dim=8,
+                                   audio_config={**audio, "enable_fusion": True})),
+        tf.ClapFeatureExtractor(**clap, truncation="fusion"))
+    # the audio tower alone (not an AutoModel), unfused: "rand_trunc" crops at random
+    folders["clap-audio"] = _save(
+        root / "clap-audio",
+        tf.ClapAudioModelWithProjection(tf.ClapAudioConfig(**audio)),
+        tf.ClapFeatureExtractor(**clap, truncation="rand_trunc"))
     return folders
 
 
@@ -143,6 +162,56 @@ def test_padding_does_not_change_an_embedding(tiny, family):
     same = _clips([12000] * 3)
     np.testing.assert_allclose(embedder.transform(np.stack(same)), embedder.transform(same),
                                atol=1e-6)
+
+
+@needs_transformers
+@pytest.mark.parametrize("family", ["clap", "clap-audio"])
+def test_clap_padding_cut_and_projection(tiny, family):
+    """CLAP: alone = in a batch, long clips cut (not cropped at random), projection as CLAP's."""
+    import transformers as tf
+
+    lengths = [4000, 12000, 16000, 24000, 4000]  # 24000 > max_length_s (1 s)
+    clips = _clips(lengths)
+    # AutoModel loads a ClapModel folder; the audio tower alone is passed loaded
+    model = tiny[family] if family == "clap" else tf.ClapAudioModelWithProjection.from_pretrained(
+        tiny[family])
+    embedder = HFAudioEmbedder(model, feature_extractor=tiny[family], pooling="projection",
+                               batch_size=8).fit(clips)
+    assert embedder.family_ == "clap" and type(embedder.model_.audio_model).__name__ == (
+        "ClapAudioModel")
+    for pooling, dim in (("projection", 8), ("pooler", 32)):
+        embedder.set_params(pooling=pooling)
+        batched = embedder.transform(clips)
+        assert batched.shape == (5, dim) and batched.dtype == np.float32
+        alone = np.vstack([embedder.transform([clip]) for clip in clips])
+        diff = np.abs(batched - alone).max()
+        print(f"{family}, {pooling}: max |alone - in batch| = {diff:.2e}")
+        assert diff < 1e-5
+        np.testing.assert_array_equal(embedder.transform(clips), batched)  # deterministic
+        np.testing.assert_allclose(embedder.transform([clips[3][:16000]])[0], batched[3],
+                                   atol=1e-6)  # the first second of the long clip
+    embedder.set_params(pooling="projection")
+    np.testing.assert_allclose(np.linalg.norm(embedder.transform(clips), axis=1), 1, atol=1e-5)
+    if family == "clap":  # the vector CLAP compares with text
+        model = tf.ClapModel.from_pretrained(tiny["clap"]).eval()
+        inputs = embedder.feature_extractor_(clips[:2], sampling_rate=RATE, return_tensors="pt")
+        with torch.inference_mode():
+            expected = model.get_audio_features(
+                input_features=inputs["input_features"],
+                is_longer=torch.zeros_like(inputs["is_longer"])).pooler_output.numpy()
+        np.testing.assert_allclose(embedder.transform(clips[:2]), expected, atol=1e-5)
+        with pytest.raises(ValueError, match="not defined for CLAP"):
+            HFAudioEmbedder(model, feature_extractor=tiny["clap"]).fit(clips)
+        with pytest.raises(ValueError, match="layer is not supported"):
+            HFAudioEmbedder(model, feature_extractor=tiny["clap"], pooling="pooler",
+                            layer=1).fit(clips)
+        audio_only = tf.ClapAudioModel.from_pretrained(tiny["clap-audio"])
+        with pytest.raises(ValueError, match="has no projection"):
+            HFAudioEmbedder(audio_only, feature_extractor=tiny["clap-audio"],
+                            pooling="projection").fit(clips)
+        pickled = pickle.loads(pickle.dumps(embedder))
+        np.testing.assert_allclose(pickled.transform(clips), embedder.transform(clips),
+                                   atol=1e-6)
 
 
 @needs_transformers
@@ -225,6 +294,8 @@ def test_parameters_are_checked_in_fit(tiny):
         HFAudioEmbedder(tiny["wav2vec2-group"], pooling="pooler").fit(clips)
     with pytest.raises(ValueError, match="CLS"):
         HFAudioEmbedder(tiny["whisper"], pooling="cls").fit(clips)
+    with pytest.raises(ValueError, match="CLAP's projected"):
+        HFAudioEmbedder(tiny["ast"], pooling="projection").fit(clips)
     with pytest.raises(ValueError, match="out of range"):
         HFAudioEmbedder(tiny["ast"], layer=3).fit(clips)
     with pytest.raises(ValueError, match="last layer"):
