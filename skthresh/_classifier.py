@@ -661,11 +661,18 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                 "fit with store_cv_results=True (it keeps them, 16 bytes per score).")
         from ._report import _report
 
-        return _report(clone(self.optimizer_).set_params(verbose=0), self._named(rows.scores),
-                       rows.targets, rows.weights, rows.groups, rows.folds, level=level,
-                       n_resamples=n_resamples, min_positives=min_positives,
-                       max_spread=max_spread, fallback=fallback, random_state=random_state,
-                       as_frame=as_frame)
+        report = _report(clone(self.optimizer_).set_params(verbose=0), self._named(rows.scores),
+                         rows.targets, rows.weights, rows.groups, rows.folds, level=level,
+                         n_resamples=n_resamples, min_positives=min_positives,
+                         max_spread=max_spread, fallback=fallback, random_state=random_state,
+                         as_frame=as_frame)
+        if as_frame:  # labels as label_names_ (a binary target's positive class too)
+            import pandas as pd  # as_frame gave a DataFrame: pandas is there
+
+            report.index = pd.Index(self.label_names_, name="label")
+        else:
+            report.label = np.asarray(self.label_names_)
+        return report
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):

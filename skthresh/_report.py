@@ -173,7 +173,8 @@ def _report(optimizer, y_score, y_true, sample_weight, groups, strata, *, level,
         warnings.simplefilter("ignore", UndefinedThresholdWarning)
         for k in range(n_resamples):
             rows = draw(rng)
-            fitted = _clone(quiet, seeded, rng).fit(scores[rows], targets[rows], weights[rows])
+            resampled = scores[rows] if names is None else _frame(scores[rows], names)
+            fitted = _clone(quiet, seeded, rng).fit(resampled, targets[rows], weights[rows])
             bootstrap[k] = np.asarray(fitted.thresholds_, dtype=np.float64).ravel()
     # No n_jobs: with SGLThresholdOptimizer() at 15,278 x 527 on the 2-core machine,
     # 8 resample fits on joblib's 2 workers ran at 0.32-0.36x this loop's speed with
@@ -207,6 +208,13 @@ def _report(optimizer, y_score, y_true, sample_weight, groups, strata, *, level,
         level=float(level), n_resamples=int(n_resamples), shared_threshold=shared,
     )
     return _as_frame(report) if as_frame else report
+
+
+def _frame(scores: np.ndarray, names):
+    """Resampled scores named as the caller's DataFrame (priors given by name need them)."""
+    import pandas as pd  # the scores came as a DataFrame: pandas is there
+
+    return pd.DataFrame(scores, columns=names, copy=False)
 
 
 def _resampler(n_samples: int, groups, strata):

@@ -132,7 +132,7 @@ def save_thresholds(path, thresholds, *, label_names=None, metric: str | None = 
             raise ValueError(f"This {type(thresholds).__name__} is not fitted: fit it before "
                              "saving its thresholds.")
         if label_names is None:
-            label_names = getattr(thresholds, "label_names_", None)
+            label_names = _names_of_estimator(thresholds)
         thresholds = thresholds.thresholds_
     values = np.asarray(thresholds, dtype=np.float64)
     if values.ndim != 1:
@@ -151,7 +151,7 @@ def save_thresholds(path, thresholds, *, label_names=None, metric: str | None = 
                "labels": None if label_names is None else [_plain(n) for n in label_names],
                "thresholds": values.tolist()}
     content = {key: value for key, value in content.items() if value is not None}
-    _check_content(content, str(path))
+    _check_content(content, "save_thresholds")
     text = json.dumps({**content, **metadata}, indent=2, default=_plain_json)
     Path(path).write_text(text + "\n", encoding="utf-8")
 
@@ -275,6 +275,20 @@ def _is_finite_number(value) -> bool:
         return math.isfinite(value)
     except OverflowError:  # an integer of 309 digits or more
         return False
+
+
+def _names_of_estimator(estimator) -> list | None:
+    """A fitted estimator's ``label_names_`` as a file holds them: strings or column numbers.
+
+    Other names (the positive class ``1.0`` or ``True`` of a binary classifier, float
+    column names) are written as their text.
+    """
+    names = getattr(estimator, "label_names_", None)
+    if names is None:
+        return None
+    plain = [_plain(n) for n in names]
+    return [n if isinstance(n, (str, int)) and not isinstance(n, bool) else str(n)
+            for n in plain]
 
 
 def _plain(value):

@@ -288,3 +288,28 @@ def test_classifier_report_from_its_out_of_fold_scores():
     np.testing.assert_array_equal(report.bootstrap, again.bootstrap)
     frame = clf.threshold_report(n_resamples=20, random_state=0, as_frame=True)
     assert list(frame.index) == ["dog", "cat", "bird"]
+
+
+def test_report_resamples_keep_label_names_for_priors_by_name():
+    """Check that an optimizer whose target_priors name the labels reports on a DataFrame."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    scores = pd.DataFrame(rng.random((120, 3)), columns=["a", "b", "c"])
+    y = (scores > 0.5).astype(int)
+    opt = CoordinateThresholdOptimizer(target_priors={"a": 0.3, "b": 0.3, "c": 0.3})
+    report = threshold_report(opt, scores, y, n_resamples=3, random_state=0)
+    assert list(report.label) == ["a", "b", "c"]
+
+
+def test_classifier_report_names_a_binary_target_by_its_positive_class():
+    """Check that a binary classifier's report labels its one threshold as label_names_."""
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+
+    from skthresh import ThresholdOptimizedClassifier
+
+    X, y = make_classification(n_samples=120, random_state=0)
+    clf = ThresholdOptimizedClassifier(LogisticRegression(), optimizer="coordinate", cv=3,
+                                       store_cv_results=True)
+    clf.fit(X, np.where(y == 1, "spam", "ham"))
+    assert list(clf.threshold_report(n_resamples=3, random_state=0).label) == ["spam"]

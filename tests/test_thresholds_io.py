@@ -175,3 +175,20 @@ def test_numpy_names_are_written_as_python_values(tmp_path):
     loaded = load_thresholds(path)
     assert loaded.label_names == [3, 7]
     np.testing.assert_array_equal(loaded.thresholds, [0.25, 0.5])
+
+
+@pytest.mark.parametrize("encode", [lambda y: y.astype(float), lambda y: y.astype(bool)])
+def test_a_binary_classifier_saves_its_positive_class_as_text(tmp_path, encode):
+    """Check that a binary classifier fitted on float or bool classes saves its one name."""
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+
+    from skthresh import ThresholdOptimizedClassifier
+
+    X, y = make_classification(n_samples=90, random_state=0)
+    clf = ThresholdOptimizedClassifier(LogisticRegression(), optimizer="coordinate", cv=3)
+    clf.fit(X, encode(y))
+    save_thresholds(tmp_path / "binary.json", clf)
+    loaded = load_thresholds(tmp_path / "binary.json")
+    assert loaded.label_names == [str(clf.label_names_[0])]
+    np.testing.assert_array_equal(loaded.thresholds, clf.thresholds_)
