@@ -26,7 +26,7 @@ from ._streaming import (
     every_row,
     is_streamed,
 )
-from ._validation import align_columns, check_scores
+from ._validation import align_columns, check_scores, check_total_weight
 from ._warnings import format_labels, warn
 from .exceptions import SkthreshWarning
 
@@ -106,7 +106,8 @@ def warn_unnamed(owner: str, names, y_score, reference: str) -> None:
         "to have them matched by name."))
 
 
-def read_inputs(y_score, y_true, sample_weight, start: Callable[[int, Where], Tally], *,
+def read_inputs(y_score, y_true, sample_weight,
+                start: Callable[[int, Where, np.ndarray | None], Tally], *,
                 partial: bool = False, earlier: Inputs | None = None, owner: str = "",
                 verbose: int = 0) -> Inputs:
     """Check the inputs and add their rows to the optimizer's tally.
@@ -120,9 +121,11 @@ def read_inputs(y_score, y_true, sample_weight, start: Callable[[int, Where], Ta
     sample_weight : array-like, float or None
         Row weights (a single number weighs every row alike).
     start : callable
-        ``start(n_labels, where)`` checks the optimizer's parameters against
-        the inputs, before any work, and returns the tally to add the rows to
-        (``earlier.tally`` for a later ``partial_fit`` chunk).
+        ``start(n_labels, where, names)`` checks the optimizer's parameters
+        against the inputs (their labels and label names), before any work,
+        and returns the tally to add the rows to (``earlier.tally`` for a
+        later ``partial_fit`` chunk). Nothing is added to an earlier tally
+        unless every check passed: a chunk that fails is not counted.
     partial : bool, default=False
         Whether the inputs are a ``partial_fit`` chunk (never streamed: a
         chunk is read whole).
@@ -138,11 +141,19 @@ def read_inputs(y_score, y_true, sample_weight, start: Callable[[int, Where], Ta
     -------
     inputs : Inputs
         The tally, the rows of a fit in memory, and the label names.
+
+    Raises
+    ------
+    ValueError
+        Besides the checks of the inputs and parameters, if the weights of
+        every row (of every chunk so far, for ``partial_fit``) sum to zero:
+        one chunk read in chunks may weigh nothing.
     """
     if is_streamed(y_score) and not partial:
         n, n_labels = check_streamed_shapes(y_score, y_true, sample_weight)
-        tally = start(n_labels, "stream")
+        tally = start(n_labels, "stream", None)
         tally.add_stream(y_score, y_true, every_row(sample_weight, n), verbose)
+        check_total_weight(tally.weight)
         return Inputs(tally, None, None)
     if earlier is None:
         names = label_names(y_score)
@@ -151,12 +162,13 @@ def read_inputs(y_score, y_true, sample_weight, start: Callable[[int, Where], Ta
         warn_unnamed(owner, names, y_score, reference="the first chunk")
         y_score = align_columns(y_score, names, name="y_score", reference="the first chunk")
     y_true = align_columns(y_true, getattr(y_score, "columns", None))
-    rows = check_chunk(y_score, y_true, sample_weight)
+    rows = check_chunk(y_score, y_true, sample_weight, allow_all_zero=partial)
     n_labels = rows[0].shape[1]
     if earlier is not None and n_labels != earlier.tally.n_labels:
         raise ValueError(f"y_score has {n_labels} label column(s), but the "
                          f"earlier chunks had {earlier.tally.n_labels}.")
-    tally = start(n_labels, "partial_fit" if partial else "fit")
+    check_total_weight((0.0 if earlier is None else earlier.tally.weight) + rows[2].sum())
+    tally = start(n_labels, "partial_fit" if partial else "fit", names)
     tally.add(*rows)
     return Inputs(tally, None if partial else rows, names)
 

@@ -131,8 +131,8 @@ class BaseThresholdOptimizer(BaseEstimator):
         self : object
             The optimizer, fitted to every chunk seen since the last fit.
         """
-        self._partial = self._read(y_score, y_true, sample_weight, partial=True)
-        self._learn(self._partial)
+        self._learn(inputs := self._read(y_score, y_true, sample_weight, partial=True))
+        self._partial = inputs  # a chunk that fails any check is not counted
         return self
 
     def _read(self, y_score, y_true, sample_weight, *, partial: bool = False) -> Inputs:
@@ -141,9 +141,9 @@ class BaseThresholdOptimizer(BaseEstimator):
                            earlier=self.__dict__.get("_partial") if partial else None,
                            owner=type(self).__name__, verbose=self.verbose)
 
-    def _start(self, n_labels: int, where: Where):
+    def _start(self, n_labels: int, where: Where, names=None):
         """Check the parameters against the inputs; the tally their rows are added to."""
-        metric = self._check_params(n_labels, where)
+        metric = self._check_params(n_labels, where, names)
         earlier = self.__dict__.get("_partial") if where == "partial_fit" else None
         if earlier is not None:
             return earlier.tally
@@ -165,15 +165,15 @@ class BaseThresholdOptimizer(BaseEstimator):
         self._fit_sorted(reweight(inputs.tally.sorted_scores(), self),
                          get_set_metric(self.scoring), inputs.rows)
 
-    def _check_params(self, n_labels: int, where: Where) -> SetMetric:
+    def _check_params(self, n_labels: int, where: Where, names=None) -> SetMetric:
         """Every check of the parameters, against the inputs' labels and form, before any work.
 
         ``where`` says how the rows come: in memory to ``fit`` (``"fit"``),
-        read in chunks by ``fit`` (``"stream"``) or to ``partial_fit``.
-        Returns the metric.
+        read in chunks by ``fit`` (``"stream"``) or to ``partial_fit``;
+        ``names`` are the label names (or None). Returns the metric.
         """
         self._validate_params()
-        metric = check_priors(self, n_labels, get_set_metric(self.scoring))
+        metric = check_priors(self, n_labels, get_set_metric(self.scoring), names)
         if n_labels > 1:
             refuse_binary_name(self.scoring, f"with {n_labels} labels")
         if where == "fit" or not self._learns:
@@ -748,9 +748,9 @@ class SGLThresholdOptimizer(BaseThresholdOptimizer):
         self.zero_division = zero_division
         self.verbose = verbose
 
-    def _check_params(self, n_labels: int, where: Where) -> SetMetric:
+    def _check_params(self, n_labels: int, where: Where, names=None) -> SetMetric:
         """The base checks, then ``device`` and ``init``, before any work."""
-        metric = super()._check_params(n_labels, where)
+        metric = super()._check_params(n_labels, where, names)
         resolve_device(self.device)
         if isinstance(self.init, str):
             return metric

@@ -61,10 +61,12 @@ def _as_values(priors, n_labels: int) -> np.ndarray:
     return values
 
 
-def check_priors(optimizer, n_labels: int, metric: SetMetric) -> SetMetric:
+def check_priors(optimizer, n_labels: int, metric: SetMetric, names=None) -> SetMetric:
     """Check ``optimizer.target_priors`` against the labels and the metric; return the metric.
 
-    Called with the other parameter checks, before any work.
+    Called with the other parameter checks, before any work (before a
+    ``partial_fit`` chunk is counted): a dict or Series is matched with the
+    label names here, as at learn time.
 
     Parameters
     ----------
@@ -74,6 +76,8 @@ def check_priors(optimizer, n_labels: int, metric: SetMetric) -> SetMetric:
         Labels of the inputs.
     metric : SetMetric
         The metric to maximise.
+    names : ndarray or None, default=None
+        The label names of the inputs (None: matched with label positions).
 
     Returns
     -------
@@ -83,8 +87,8 @@ def check_priors(optimizer, n_labels: int, metric: SetMetric) -> SetMetric:
     Raises
     ------
     ValueError
-        Wrong length, NaN, a value outside (0, 1), the per-sample average, or
-        ``shrinkage="auto"``.
+        Wrong length, missing or unknown label names, NaN, a value outside
+        (0, 1), the per-sample average, or ``shrinkage="auto"``.
     """
     priors = getattr(optimizer, "target_priors", None)
     if priors is None:
@@ -98,7 +102,7 @@ def check_priors(optimizer, n_labels: int, metric: SetMetric) -> SetMetric:
         raise ValueError(
             "shrinkage='auto' cross-validates on the unweighted rows, so it cannot be "
             "combined with target_priors: pass a number (0 keeps the learned thresholds).")
-    _as_values(priors, n_labels)
+    _aligned(priors, names, n_labels)
     return metric
 
 

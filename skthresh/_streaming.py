@@ -112,6 +112,7 @@ class ScoreStatistics:
         self.pos_below, self.neg_below = np.zeros(shape), np.zeros(shape)
         self.max_below, self.min_above = np.full(shape, -np.inf), np.full(shape, np.inf)
         self.lowest_two = np.full((2, shape[1]), np.inf)
+        self.weight = 0.0  # the total weight of the rows counted
 
     @property
     def n_samples(self) -> int:
@@ -121,6 +122,7 @@ class ScoreStatistics:
     def add(self, scores, targets, weights) -> ScoreStatistics:
         """Count validated rows (scores, targets and weights as in ``fit``), in chunks."""
         step = max(1, _CHUNK_ELEMENTS // scores.shape[1])
+        self.weight += float(weights.sum())
         for a in range(0, scores.shape[0], step):
             self._add_chunk(scores[a:a + step], targets[a:a + step], weights[a:a + step])
         return self
@@ -149,6 +151,7 @@ class ScoreStatistics:
     def merge(self, other: ScoreStatistics) -> ScoreStatistics:
         """Add the statistics of other rows (counted at the same known thresholds)."""
         self.below += other.below
+        self.weight += other.weight
         self.pos_below += other.pos_below
         self.neg_below += other.neg_below
         np.maximum(self.max_below, other.max_below, out=self.max_below)
@@ -222,11 +225,16 @@ def every_row(sample_weight, n_samples: int):
     return sample_weight
 
 
-def check_chunk(scores, targets, weights):
-    """Validate one chunk of rows, as ``fit`` validates rows in memory."""
+def check_chunk(scores, targets, weights, *, allow_all_zero: bool = False):
+    """Validate one chunk of rows, as ``fit`` validates rows in memory.
+
+    A chunk of rows read in chunks may weigh nothing (``allow_all_zero``):
+    their total weight is checked once, on every row
+    (:func:`~skthresh._validation.check_total_weight`).
+    """
     scores, _ = check_scores(scores)
     targets = check_targets(targets, scores.shape)
-    weights = check_weights(weights, scores.shape[0])
+    weights = check_weights(weights, scores.shape[0], allow_all_zero=allow_all_zero)
     return scores, targets, weights
 
 
@@ -242,10 +250,12 @@ class MetricTotals:
         self.thresholds, self.metric, self.zero_division = thresholds, metric, zero_division
         self.n_labels = len(thresholds)
         self.sums = np.zeros(2) if not metric.decomposable else np.zeros((3, self.n_labels))
+        self.weight = 0.0  # the total weight of the rows added
 
     def add(self, scores, targets, weights) -> MetricTotals:
         """Add the sums of one chunk of validated rows."""
         pred = (scores >= self.thresholds).astype(np.float64)
+        self.weight += float(weights.sum())
         if self.metric.decomposable:
             self.sums += jdt_counts(targets, pred, weights[:, None], axis=0)
         else:
@@ -258,6 +268,7 @@ class MetricTotals:
     def merge(self, other: MetricTotals) -> MetricTotals:
         """Add the sums of other rows."""
         self.sums += other.sums
+        self.weight += other.weight
         return self
 
     def add_stream(self, y_score, y_true, sample_weight, verbose: int = 0) -> MetricTotals:
@@ -298,9 +309,11 @@ class ScoreTally:
         self.rows: list[tuple] = []
         self.n_kept = 0
         self.stats: ScoreStatistics | None = None
+        self.weight = 0.0  # the total weight of the rows added
 
     def add(self, scores, targets, weights) -> ScoreTally:
         """Add one validated chunk (of the same labels as the first)."""
+        self.weight += float(weights.sum())
         if self.stats is not None:
             self.stats.add(scores, targets, weights)
             return self
@@ -325,6 +338,7 @@ class ScoreTally:
                          f"{progress.elapsed():.1f} s")
         self.stats = reduce_chunks(y_score, y_true, sample_weight,
                                    partial(ScoreStatistics, *plan), "pass 2/2 (counts)", verbose)
+        self.weight += self.stats.weight
         return self
 
     def kept(self) -> tuple:
@@ -360,7 +374,7 @@ def reduce_chunks(y_score, y_true, sample_weight, empty, what: str, verbose: int
     for i, a in enumerate(bounds):
         rows = slice(a, a + step)
         weights = None if sample_weight is None else sample_weight[rows]
-        result.add(*check_chunk(y_score[rows], y_true[rows], weights))
+        result.add(*check_chunk(y_score[rows], y_true[rows], weights, allow_all_zero=True))
         done = min(a + step, n)
         progress.tick(f"{what}: chunk {i + 1}/{len(bounds)}, {done:,} rows, "
                       f"{done / max(progress.elapsed(), 1e-9):,.0f} rows/s",
@@ -370,7 +384,7 @@ def reduce_chunks(y_score, y_true, sample_weight, empty, what: str, verbose: int
 
 
 def _counted_block(empty, scores, targets, weights):
-    return empty().add(*check_chunk(scores, targets, weights))
+    return empty().add(*check_chunk(scores, targets, weights, allow_all_zero=True))
 
 
 def _merged(a, b):

@@ -225,7 +225,8 @@ def check_unit_interval(arr: np.ndarray, name: str, *, message: str | None = Non
         )
 
 
-def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.ndarray:
+def check_weights(sample_weight, n_samples: int, *, name: str = "y_true",
+                  allow_all_zero: bool = False) -> np.ndarray:
     """Validate sample weights: finite, non-negative, not all zero, one per row.
 
     As scikit-learn's ``_check_sample_weight``, a single number is a weight
@@ -240,6 +241,10 @@ def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.
         Number of rows they weight.
     name : str, default="y_true"
         What the rows belong to, for the length-mismatch message.
+    allow_all_zero : bool, default=False
+        Accept weights that are all zero: one chunk of rows read in chunks
+        (a memory map, a Dask array, ``partial_fit``), whose total weight is
+        checked once, on every row (:func:`check_total_weight`).
 
     Returns
     -------
@@ -249,7 +254,8 @@ def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.
     ------
     ValueError
         If the weights are not numbers, not one per row (1-D of length
-        ``n_samples``), NaN or infinite, negative, or all zero.
+        ``n_samples``), NaN or infinite, negative, or all zero (unless
+        ``allow_all_zero``).
     """
     if sample_weight is None:
         return np.ones(n_samples)
@@ -278,9 +284,24 @@ def check_weights(sample_weight, n_samples: int, *, name: str = "y_true") -> np.
         raise ValueError("sample_weight contains NaN or infinite values.")
     if (weights < 0).any():
         raise ValueError("sample_weight must be non-negative, got negative weights.")
-    if not (weights > 0).any():
-        raise ValueError("sample_weight sums to zero: there is nothing to learn from.")
+    if not allow_all_zero and not (weights > 0).any():
+        check_total_weight(0.0)
     return weights
+
+
+def check_total_weight(total: float) -> None:
+    """Refuse rows whose weights sum to zero, with the one message of every route.
+
+    Rows read in chunks check each chunk with ``allow_all_zero=True`` and
+    their total here, once.
+
+    Raises
+    ------
+    ValueError
+        If ``total`` is not positive.
+    """
+    if not total > 0:
+        raise ValueError("sample_weight sums to zero: there is nothing to learn from.")
 
 
 def align_columns(y, names, *, name: str = "y_true", reference: str = "the scores"):

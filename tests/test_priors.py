@@ -206,3 +206,35 @@ def test_tunable_through_the_classifier():
     without = ThresholdOptimizedClassifier(est, optimizer=CoordinateThresholdOptimizer(),
                                            cv=3).fit(X, Y)
     assert not np.array_equal(with_priors.thresholds_, without.thresholds_)
+
+
+@pytest.mark.parametrize("make", MAKERS, ids=IDS)
+def test_named_priors_are_checked_before_a_chunk_is_counted(make):
+    """Check that a partial_fit refused for its priors' names leaves the optimizer as it was."""
+    s, y = _data(n=300, n_labels=3)
+    ref = make(target_priors=[0.3, 0.3, 0.3]).fit(s, y)
+    opt = make(target_priors={"a": 0.3, "b": 0.3, "c": 0.3})
+    with pytest.raises(ValueError, match=r"missing \[0, 1, 2\]; unknown \['a', 'b', 'c'\]"):
+        opt.partial_fit(s[:150], y[:150])
+    assert not hasattr(opt, "thresholds_")
+    opt.set_params(target_priors=[0.3, 0.3, 0.3]).partial_fit(s[:150], y[:150])
+    opt.set_params(target_priors={"a": 0.3, "b": 0.3, "c": 0.3})
+    with pytest.raises(ValueError, match="matched by name"):
+        opt.partial_fit(s[150:], y[150:])
+    opt.set_params(target_priors=[0.3, 0.3, 0.3]).partial_fit(s[150:], y[150:])
+    assert opt._partial.tally.weight == 300
+    np.testing.assert_array_equal(opt.thresholds_, ref.thresholds_)
+
+
+def test_a_dict_missing_a_label_names_it():
+    """Check that a dict without a label's name says which, before any work."""
+    pd = pytest.importorskip("pandas")
+    s, y = _data(n=300, n_labels=3)
+    frame = pd.DataFrame(s, columns=["a", "b", "c"])
+    for opt in (CoordinateThresholdOptimizer(target_priors={"a": 0.2, "b": 0.3}),
+                SGLThresholdOptimizer(device="cpu", target_priors={"a": 0.2, "b": 0.3})):
+        with pytest.raises(ValueError, match=r"label names: missing \['c'\]\.$"):
+            opt.fit(frame, y)
+        with pytest.raises(ValueError, match=r"label names: missing \['c'\]\.$"):
+            opt.partial_fit(frame[:150], y[:150])
+        assert not hasattr(opt, "thresholds_")

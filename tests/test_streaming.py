@@ -444,3 +444,63 @@ def test_fixed_threshold_per_sample_metric_on_chunks_is_weighted(tmp_path):
         chunked.partial_fit(s[start:start + 250], y[start:start + 250], w[start:start + 250])
     assert streamed.best_score_ == pytest.approx(expected, abs=1e-12)
     assert chunked.best_score_ == pytest.approx(expected, abs=1e-12)
+
+
+def _half_weighed(n=300, n_labels=3):
+    s, y = _data(n, n_labels, seed=3)
+    return s, y, np.r_[np.ones(n // 2), np.zeros(n - n // 2)]
+
+
+_WEIGHED = [lambda: CoordinateThresholdOptimizer(scoring="f1_macro"),
+            lambda: SGLThresholdOptimizer(scoring="f1_micro", n_bins=500),
+            lambda: FixedThresholdOptimizer(0.6, scoring="f1_micro"),
+            lambda: FixedThresholdOptimizer(0.6, scoring="f1_samples")]
+
+
+def _same_fit(a, b):
+    np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
+    assert a.best_score_ == pytest.approx(b.best_score_, abs=1e-12)
+
+
+@pytest.mark.parametrize("make", _WEIGHED)
+def test_a_chunk_without_weight_is_fitted_as_in_memory(tmp_path, monkeypatch, make):
+    """Check that one chunk whose weights are all zero is no error (memory map, partial_fit)."""
+    s, y, w = _half_weighed()
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 150 * 3)
+    expected = make().fit(s, y, w)
+    ms, my, mw = _maps(tmp_path, s, y, w)
+    _same_fit(make().fit(ms, my, mw), expected)
+    _same_fit(make().fit(ms, my, w), expected)
+    chunked = make().partial_fit(s[:150], y[:150], w[:150])
+    _same_fit(chunked.partial_fit(s[150:], y[150:], w[150:]), expected)
+
+
+@pytest.mark.parametrize("make", _WEIGHED)
+def test_a_dask_block_without_weight_is_fitted_as_in_memory(make):
+    """Check that one Dask block whose weights are all zero is no error."""
+    da = pytest.importorskip("dask.array")
+    s, y, w = _half_weighed()
+    expected = make().fit(s, y, w)
+    fitted = make().fit(da.from_array(s, chunks=(150, 3)), da.from_array(y, chunks=(150, 3)),
+                        da.from_array(w, chunks=150))
+    _same_fit(fitted, expected)
+
+
+@pytest.mark.parametrize("make", _WEIGHED)
+def test_rows_that_all_weigh_nothing_are_refused_once(tmp_path, monkeypatch, make):
+    """Check the in-memory error, on the total weight, by every route; a refused chunk is
+    not counted."""
+    s, y, _ = _half_weighed()
+    zero = np.zeros(len(s))
+    monkeypatch.setattr(_streaming, "_CHUNK_ELEMENTS", 150 * 3)
+    ms, my, mw = _maps(tmp_path, s, y, zero)
+    match = "sample_weight sums to zero: there is nothing to learn from"
+    for args in ((s, y, zero), (ms, my, mw), (ms, my, 0.0)):
+        with pytest.raises(ValueError, match=match):
+            make().fit(*args)
+    opt = make()
+    with pytest.raises(ValueError, match=match):
+        opt.partial_fit(s[150:], y[150:], zero[150:])
+    assert not hasattr(opt, "thresholds_") and not hasattr(opt, "_partial")
+    opt.partial_fit(s[:150], y[:150]).partial_fit(s[150:], y[150:], zero[150:])
+    _same_fit(opt, make().fit(s, y, np.r_[np.ones(150), zero[150:]]))

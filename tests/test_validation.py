@@ -36,3 +36,18 @@ def test_mismatched_label_names_are_listed_briefly():
     with pytest.raises(ValueError, match=shortened) as info:
         CoordinateThresholdOptimizer().fit(scores, targets)
     assert len(str(info.value)) < 500
+
+
+def test_weights_of_one_chunk_may_all_be_zero():
+    """Check that all-zero weights are refused, unless a chunk's (checked on the total)."""
+    from skthresh._validation import check_total_weight, check_weights
+
+    with pytest.raises(ValueError, match="sample_weight sums to zero"):
+        check_weights(np.zeros(3), 3)
+    np.testing.assert_array_equal(check_weights(np.zeros(3), 3, allow_all_zero=True),
+                                  np.zeros(3))
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        check_weights([0.0, -1.0], 2, allow_all_zero=True)
+    with pytest.raises(ValueError, match="sample_weight sums to zero: there is nothing"):
+        check_total_weight(0.0)
+    check_total_weight(1e-300)
