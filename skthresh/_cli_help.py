@@ -85,8 +85,9 @@ examples:
       --level 0.95 --out report.csv
 
 The thresholds are learned as `skthresh fit` learns them (same files and
-reading options, --method and --scoring; --method fixed uses 0.5), then again on --n-resamples bootstrap resamples of the rows: low
-and high are the interval's ends. spread is the share of rows the interval
+reading options, --method and --scoring; --method fixed uses 0.5), then
+again on --n-resamples bootstrap resamples of the rows: low and high are the
+interval's ends. spread is the share of rows the interval
 leaves undecided (score in [low, high)), relative to the label's positives
 and scaled to read as one standard deviation. A label is untunable when it
 has fewer than --min-positives positives or a spread above --max-spread: its
