@@ -30,13 +30,13 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
-    _check_method_params,
     _num_samples,
     check_is_fitted,
     column_or_1d,
     has_fit_parameter,
 )
 
+from ._folds import fit_fold, fit_inner
 from ._optimizers import OPTIMIZERS, BaseThresholdOptimizer
 from ._policies import apply_thresholds
 from ._progress import Progress
@@ -58,41 +58,6 @@ def _estimator_has(attr):
         return hasattr(self.estimator, attr)
 
     return check
-
-
-def _fit_fold(estimator, X, Y, train, test, fit_params, method, n_labels, positive,
-              keep_estimator):
-    """Fit a clone on the ``train`` rows; return its scores of the ``test`` rows and the clone.
-
-    The clone only when ``keep_estimator`` (``refit=False`` keeps the one
-    split's estimator), None otherwise: the jobs send back only what is used.
-    """
-    est = _fit_inner(clone(estimator), _safe_rows(X, train), _safe_rows(Y, train),
-                     _check_method_params(X, fit_params, train))
-    scores = scores_matrix(est, _safe_rows(X, test), method, n_labels, positive)
-    return scores, est if keep_estimator else None
-
-
-def _fit_inner(estimator, X, Y, fit_params):
-    """``estimator.fit(X, Y)``, with a hint when a single-output estimator gets several labels."""
-    try:
-        return estimator.fit(X, Y, **fit_params)
-    except ValueError as exc:
-        if np.ndim(Y) == 2 and np.shape(Y)[1] > 1 and "1d array" in str(exc):
-            raise ValueError(
-                f"{type(estimator).__name__} fits one output, but y has {np.shape(Y)[1]} label "
-                "columns. Wrap it for multi-label targets: "
-                f"OneVsRestClassifier({type(estimator).__name__}(...)) or "
-                f"MultiOutputClassifier({type(estimator).__name__}(...)) "
-                "(sklearn.multiclass, sklearn.multioutput)."
-            ) from exc
-        raise
-
-
-def _safe_rows(X, idx):
-    from sklearn.utils import _safe_indexing
-
-    return _safe_indexing(X, idx)
 
 
 class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -477,7 +442,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                          log_text=f"out-of-fold scores from {len(splits)} split(s), "
                                   f"response {method}")
         results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
+            delayed(fit_fold)(self.estimator, X, y_fit, train, test, est_params, method,
                                n_labels, self._positive, keep_estimator=not self.refit)
             for train, test in splits
         )
@@ -493,7 +458,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
                              log_text=f"fold {k + 1}/{len(splits)}: fitted on {len(train)} "
                                       f"rows, scored {len(test)}")
         if self.refit:
-            self.estimator_ = _fit_inner(clone(self.estimator), X, y_fit, est_params)
+            self.estimator_ = fit_inner(clone(self.estimator), X, y_fit, est_params)
         else:
             self.estimator_ = results[0][1]
         return scores, fold_of_row

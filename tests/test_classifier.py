@@ -222,14 +222,14 @@ def test_errors(params, y_kind, err, match):
 
 def test_fold_jobs_return_an_estimator_only_for_refit_false():
     """Check that a fold job sends back its fitted estimator only when it is kept."""
-    from skthresh._classifier import _fit_fold
+    from skthresh._folds import fit_fold
 
     X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
     train, test = np.arange(40), np.arange(40, 60)
     args = (ovr_lr(), X, Y, train, test, {}, "predict_proba", 3, 1)
-    scores, est = _fit_fold(*args, keep_estimator=False)
+    scores, est = fit_fold(*args, keep_estimator=False)
     assert scores.shape == (20, 3) and est is None
-    kept_scores, kept = _fit_fold(*args, keep_estimator=True)
+    kept_scores, kept = fit_fold(*args, keep_estimator=True)
     np.testing.assert_array_equal(kept_scores, scores)
     np.testing.assert_array_equal(kept.predict_proba(X[test]), scores)
     clf = ThresholdOptimizedClassifier(ovr_lr(), cv=[(train, test)], refit=False,
