@@ -33,7 +33,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._progress import Progress
+from ._progress import Progress, bar
 from ._validation import resolve_device
 from ._warnings import warn
 from .exceptions import SkthreshWarning
@@ -56,11 +56,43 @@ def _resolve_dtype(dtype) -> torch.dtype:
     return resolved
 
 
-def _bar(done: int, total: int, seconds: float, width: int = 30) -> str:
-    """A progress line: ``TorchEmbedder: [#####.....] 5/10 batches, 1.2s``."""
-    filled = int(width * done / total)
-    return (f"TorchEmbedder: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} batches, "
-            f"{seconds:.1f}s")
+def pack_modules(state: dict, keys: tuple[str, ...]) -> dict:
+    """``state`` (an embedder's ``__dict__`` copy) with its torch modules saved as bytes.
+
+    Each ``state[key]`` that is a :class:`torch.nn.Module` becomes
+    ``state["_<key>_bytes"]``, written by ``torch.save`` so that
+    :func:`unpack_modules` can map it to the CPU.
+    """
+    for key in keys:
+        if isinstance(state.get(key), torch.nn.Module):
+            buffer = io.BytesIO()
+            torch.save(state.pop(key), buffer)
+            state[f"_{key}_bytes"] = buffer.getvalue()
+    return state
+
+
+def unpack_modules(state: dict, keys: tuple[str, ...], owner: str) -> dict:
+    """The state :func:`pack_modules` wrote, modules loaded on the CPU.
+
+    A ``device`` asking for CUDA where CUDA is missing becomes ``"cpu"``, with
+    a warning naming ``owner``.
+    """
+    for key in keys:
+        data = state.pop(f"_{key}_bytes", None)
+        if data is not None:
+            # The whole module object is unpickled (not only tensors), as pickle itself
+            # would; only load pickles you trust.
+            state[key] = torch.load(io.BytesIO(data), map_location="cpu", weights_only=False)
+    device = state.get("device", "cpu")
+    wants_cuda = (isinstance(device, torch.device) and device.type == "cuda") or (
+        isinstance(device, str) and device.startswith("cuda"))
+    if wants_cuda and not torch.cuda.is_available():
+        warn(f"This {owner} was saved with device={device!r} but CUDA is not available "
+             "here; it now runs on the CPU (device='cpu').", SkthreshWarning)
+        state["device"] = "cpu"
+        if "device_" in state:
+            state["device_"] = torch.device("cpu")
+    return state
 
 
 def _is_sequence_of_clips(X) -> bool:
@@ -341,7 +373,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
                     tensor = torch.as_tensor(batch).to(device=device, dtype=dtype)
                     out = self._forward(module, tensor, done)
                     outputs.append((rows, out))
-                    progress.tick(_bar(done, len(batches), progress.elapsed()),
+                    progress.tick(bar("TorchEmbedder", done, len(batches), progress.elapsed()),
                                   last=done == len(batches))
         finally:
             module.train(was_training)
@@ -436,33 +468,7 @@ class TorchEmbedder(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------- pickle
     def __getstate__(self):
         """Store the module with ``torch.save``; loading maps it to the CPU."""
-        state = self.__dict__.copy()
-        module = state.pop("module", None)
-        if isinstance(module, torch.nn.Module):
-            buffer = io.BytesIO()
-            torch.save(module, buffer)
-            state["_module_bytes"] = buffer.getvalue()
-        else:
-            state["module"] = module
-        return state
+        return pack_modules(self.__dict__.copy(), ("module",))
 
     def __setstate__(self, state):
-        data = state.pop("_module_bytes", None)
-        if data is not None:
-            # The whole module object is unpickled (not only tensors), as pickle itself
-            # would; only load pickles you trust.
-            state["module"] = torch.load(io.BytesIO(data), map_location="cpu",
-                                         weights_only=False)
-        device = state.get("device", "cpu")
-        wants_cuda = (isinstance(device, torch.device) and device.type == "cuda") or (
-            isinstance(device, str) and device.startswith("cuda"))
-        if wants_cuda and not torch.cuda.is_available():
-            warn(
-                f"This TorchEmbedder was saved with device={device!r} but CUDA is not "
-                "available here; it now runs on the CPU (device='cpu').",
-                SkthreshWarning,
-            )
-            state["device"] = "cpu"
-            if "device_" in state:
-                state["device_"] = torch.device("cpu")
-        self.__dict__.update(state)
+        self.__dict__.update(unpack_modules(state, ("module",), "TorchEmbedder"))

@@ -17,7 +17,6 @@ on a machine with network, and pass that folder::
 
 from __future__ import annotations
 
-import io
 import math
 import os
 from numbers import Integral
@@ -28,12 +27,10 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._embedder import _resolve_dtype
-from ._progress import Progress
+from ._embedder import _resolve_dtype, pack_modules, unpack_modules
+from ._progress import Progress, bar
 from ._resample import polyphase_factors, resample
 from ._validation import resolve_device
-from ._warnings import warn
-from .exceptions import SkthreshWarning
 
 __all__ = ["HFAudioEmbedder"]
 
@@ -152,12 +149,6 @@ def _n_layers(model, family: str) -> int | None:
 def _resample(clip: np.ndarray, rate: int, target: int) -> np.ndarray:
     """``clip`` at ``rate`` Hz resampled to ``target`` Hz (as every embedder resamples)."""
     return resample(clip, *polyphase_factors(rate, target))
-
-
-def _bar(done: int, total: int, seconds: float, width: int = 30) -> str:
-    filled = int(width * done / total)
-    return (f"HFAudioEmbedder: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} batches, "
-            f"{seconds:.1f}s")
 
 
 class HFAudioEmbedder(TransformerMixin, BaseEstimator):
@@ -534,7 +525,7 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
                 if result is None:
                     result = np.empty((len(clips), out.shape[1]), dtype=np.float32)
                 result[rows] = out
-                progress.tick(_bar(done, len(batches), progress.elapsed()),
+                progress.tick(bar("HFAudioEmbedder", done, len(batches), progress.elapsed()),
                               last=done == len(batches))
         progress.close()
         return result
@@ -655,31 +646,10 @@ class HFAudioEmbedder(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------- pickle
     def __getstate__(self):
         """Store the models with ``torch.save``; loading maps them to the CPU."""
-        state = self.__dict__.copy()
-        for key in ("model", "model_"):
-            if isinstance(state.get(key), torch.nn.Module):
-                buffer = io.BytesIO()
-                torch.save(state.pop(key), buffer)
-                state[f"_{key}_bytes"] = buffer.getvalue()
-        return state
+        return pack_modules(self.__dict__.copy(), ("model", "model_"))
 
     def __setstate__(self, state):
-        for key in ("model", "model_"):
-            data = state.pop(f"_{key}_bytes", None)
-            if data is not None:
-                # The whole module object is unpickled, as pickle itself would.
-                state[key] = torch.load(io.BytesIO(data), map_location="cpu",
-                                        weights_only=False)
-        device = state.get("device", "cpu")
-        wants_cuda = (isinstance(device, torch.device) and device.type == "cuda") or (
-            isinstance(device, str) and device.startswith("cuda"))
-        if wants_cuda and not torch.cuda.is_available():
-            warn(f"This HFAudioEmbedder was saved with device={device!r} but CUDA is not "
-                 "available here; it now runs on the CPU (device='cpu').", SkthreshWarning)
-            state["device"] = "cpu"
-            if "device_" in state:
-                state["device_"] = torch.device("cpu")
-        self.__dict__.update(state)
+        self.__dict__.update(unpack_modules(state, ("model", "model_"), "HFAudioEmbedder"))
 
 
 def _masked_mean(hidden: torch.Tensor, valid: list[int]) -> torch.Tensor:

@@ -136,3 +136,26 @@ class Progress:
         if self._pending is not None:
             text, self._pending = self._pending, None
             self._print(text)
+
+
+def bar(what: str, done: int, total: int, seconds: float, width: int = 30) -> str:
+    """A progress line: ``TorchEmbedder: [#####.....] 5/10 batches, 1.2s``.
+
+    Parameters
+    ----------
+    what : str
+        Who reports (the estimator's name).
+    done, total : int
+        Batches done, and in all.
+    seconds : float
+        Time spent so far.
+    width : int, default=30
+        Characters of the bar.
+
+    Returns
+    -------
+    str
+    """
+    filled = int(width * done / total)
+    return (f"{what}: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} batches, "
+            f"{seconds:.1f}s")
