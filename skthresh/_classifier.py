@@ -48,7 +48,7 @@ from ._validation import (
     align_columns,
     check_weights,
 )
-from ._warnings import warn
+from ._warnings import plain, warn
 
 
 def _estimator_has(attr):
@@ -498,7 +498,7 @@ class ThresholdOptimizedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         if self.label_names_ is None:
             self.label_names_ = np.asarray(names)
         self.thresholds_by_label_ = {
-            (name.item() if hasattr(name, "item") else name): float(t)
+            plain(name): float(t)
             for name, t in zip(names, self.thresholds_)
         }
         if hasattr(self.estimator_, "n_features_in_"):

@@ -27,7 +27,7 @@ from ._streaming import (
     is_streamed,
 )
 from ._validation import align_columns, check_scores, check_total_weight
-from ._warnings import format_labels, warn
+from ._warnings import format_labels, plain, warn
 from .exceptions import SkthreshWarning
 
 Where = Literal["fit", "stream", "partial_fit"]
@@ -62,11 +62,6 @@ def label_names(y_score) -> np.ndarray | None:
     """The column names of a scores DataFrame, else None."""
     columns = getattr(y_score, "columns", None)
     return None if columns is None else np.asarray(columns, dtype=object)
-
-
-def plain(value):
-    """A NumPy scalar as the Python value it holds (names in messages)."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def warn_unnamed(owner: str, names, y_score, reference: str) -> None:

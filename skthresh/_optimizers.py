@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._cuts import SortedScores, binned_problem, dense_problem, sort_scores
-from ._inputs import Inputs, Where, plain, read_inputs, read_scores
+from ._inputs import Inputs, Where, read_inputs, read_scores
 from ._policies import apply_thresholds
 from ._priors import PRIORS, check_priors, reweight
 from ._scoring import SetMetric, get_set_metric, refuse_binary_name
@@ -33,7 +33,7 @@ from ._validation import (
     check_weights,
     resolve_device,
 )
-from ._warnings import format_labels, warn
+from ._warnings import format_labels, plain, warn
 from .exceptions import SkthreshWarning, UndefinedThresholdWarning
 
 # Candidate strengths of shrinkage="auto", chosen by cross-validation on the tuning rows

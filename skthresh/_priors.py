@@ -23,9 +23,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._inputs import plain
 from ._scoring import SetMetric
-from ._warnings import format_labels, warn
+from ._warnings import format_labels, plain, warn
 from .exceptions import SkthreshWarning
 
 PRIORS = {"target_priors": [None, "array-like", dict]}
@@ -150,7 +149,7 @@ def reweight(ss, optimizer):
     degenerate = ~((tuning > 0) & (tuning < 1))
     if degenerate.any():
         labels = np.flatnonzero(degenerate)
-        listed = format_labels([plain(x) for x in (labels if names is None else names[labels])])
+        listed = format_labels(optimizer._labels_named(labels))
         warn(SkthreshWarning(
             f"target_priors cannot reweight label(s) {listed}: their tuning rows hold no "
             "positive (or no negative), so there is no mass to scale to the expected rate. "

@@ -57,6 +57,18 @@ def warn(message, category: type[Warning] | None = None) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
+def plain(value):
+    """A NumPy scalar as the Python value it holds (label names in messages, keys, files).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain(np.int64(3)), plain("dog")
+    (3, 'dog')
+    """
+    return value.item() if hasattr(value, "item") else value
+
+
 def format_labels(labels, limit: int = MAX_LISTED) -> str:
     """Labels as a message lists them: all of them when few, else a count and the first.
 
@@ -81,7 +93,7 @@ def format_labels(labels, limit: int = MAX_LISTED) -> str:
     >>> format_labels(list(range(12)), limit=3)
     '[0, 1, 2, ...] (12 in all)'
     """
-    labels = [label.item() if hasattr(label, "item") else label for label in labels]
+    labels = [plain(label) for label in labels]
     if len(labels) <= limit:
         return str(labels)
     return f"{str(labels[:limit])[:-1]}, ...] ({len(labels)} in all)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._warnings import format_labels
+from ._warnings import format_labels, plain
 
 __all__ = ["SkthreshWarning", "UndefinedThresholdWarning"]
 
@@ -45,7 +45,6 @@ class UndefinedThresholdWarning(SkthreshWarning):
         -------
         UndefinedThresholdWarning
         """
-        named = [names[i].item() if hasattr(names[i], "item") else names[i]
-                 for i in self.labels]
+        named = [plain(names[i]) for i in self.labels]
         message = str(self).replace(format_labels(self.labels), format_labels(named), 1)
         return type(self)(message, named)

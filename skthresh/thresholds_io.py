@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._warnings import plain
+
 __all__ = ["ThresholdsFile", "load_thresholds", "save_thresholds"]
 
 FORMAT = "skthresh-thresholds"
@@ -148,7 +150,7 @@ def save_thresholds(path, thresholds, *, label_names=None, metric: str | None = 
     content = {"format": FORMAT, "format_version": FORMAT_VERSION,
                "skthresh_version": __version__, "method": method, "metric": metric,
                "rule": RULE,
-               "labels": None if label_names is None else [_plain(n) for n in label_names],
+               "labels": None if label_names is None else [plain(n) for n in label_names],
                "thresholds": values.tolist()}
     content = {key: value for key, value in content.items() if value is not None}
     _check_content(content, "save_thresholds")
@@ -286,14 +288,9 @@ def _names_of_estimator(estimator) -> list | None:
     names = getattr(estimator, "label_names_", None)
     if names is None:
         return None
-    plain = [_plain(n) for n in names]
+    values = [plain(n) for n in names]
     return [n if isinstance(n, (str, int)) and not isinstance(n, bool) else str(n)
-            for n in plain]
-
-
-def _plain(value):
-    """A NumPy scalar as the Python value it holds (label names of a fitted estimator)."""
-    return value.item() if isinstance(value, np.generic) else value
+            for n in values]
 
 
 def _plain_json(value):
