@@ -309,11 +309,15 @@ class ScoreTally:
         self.rows: list[tuple] = []
         self.n_kept = 0
         self.stats: ScoreStatistics | None = None
-        self.weight = 0.0  # the total weight of the rows added
+
+    @property
+    def weight(self) -> float:
+        """The total weight of the rows added: those kept, and those binned."""
+        binned = 0.0 if self.stats is None else self.stats.weight
+        return binned + sum(float(weights.sum()) for _, _, weights in self.rows)
 
     def add(self, scores, targets, weights) -> ScoreTally:
         """Add one validated chunk (of the same labels as the first)."""
-        self.weight += float(weights.sum())
         if self.stats is not None:
             self.stats.add(scores, targets, weights)
             return self
@@ -338,7 +342,6 @@ class ScoreTally:
                          f"{progress.elapsed():.1f} s")
         self.stats = reduce_chunks(y_score, y_true, sample_weight,
                                    partial(ScoreStatistics, *plan), "pass 2/2 (counts)", verbose)
-        self.weight += self.stats.weight
         return self
 
     def kept(self) -> tuple:
