@@ -176,26 +176,19 @@ def summary(report, min_positives: int, max_spread: float) -> str:
 
 
 def _write(path: str, rows: list[dict], delimiter: str) -> None:
-    """The table as CSV/TSV: full-precision numbers, ``true``/``false`` for untunable."""
-    import csv
-    import io
+    """The table as CSV/TSV: full-precision numbers, ``true``/``false`` for untunable.
 
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for r in rows:
-        positives = r["n_positive"]
-        writer.writerow([r["label"], *(repr(r[c]) for c in ("threshold", "low", "high")),
-                         str(int(positives)) if positives.is_integer() else repr(positives),
-                         repr(r["spread"]), "true" if r["untunable"] else "false",
-                         repr(r["safe_threshold"])])
-    try:
-        handle = Path(path).open("w", newline="", encoding="utf-8")
-    except OSError as exc:
-        raise CLIError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with handle:
-            handle.write(text.getvalue())
-    except OSError as exc:  # a partial file is removed
-        Path(path).unlink(missing_ok=True)
-        raise CLIError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
+    Written through the command line's one table writer (a partial file is removed).
+    """
+    import csv
+
+    from ._cli_write import TableWriter
+
+    with TableWriter(Path(path), list(COLUMNS), delimiter) as out:
+        writer = csv.writer(out.handle, delimiter=delimiter, lineterminator="\n")
+        for r in rows:
+            positives = r["n_positive"]
+            writer.writerow([r["label"], *(repr(r[c]) for c in ("threshold", "low", "high")),
+                             str(int(positives)) if positives.is_integer() else repr(positives),
+                             repr(r["spread"]), "true" if r["untunable"] else "false",
+                             repr(r["safe_threshold"])])

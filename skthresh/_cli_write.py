@@ -107,7 +107,8 @@ class TableWriter(ChunkWriter):
     path : Path
         The ``--out`` file.
     names : list of str
-        The label names of the header row.
+        The header row: the label names (``apply``), or the columns of
+        ``report``'s table, which writes its rows through :attr:`handle`.
     delimiter : str
         ``","`` or ``"\\t"``.
     """
